@@ -1,0 +1,69 @@
+"""Comparing two computations of the same quantity, with the numbers shown when they disagree."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def as_finite_array(value, name: str) -> np.ndarray:
+    """``value`` as a float64 array; ``ValueError`` if it holds NaN or infinity."""
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a real number or array of real numbers, got {type(value).__name__}") from exc
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must be finite, got {array!r}")
+    return array
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two values of one quantity and their relative error ``‖a − b‖ / max(‖a‖, ‖b‖)``."""
+
+    name: str
+    actual: np.ndarray
+    expected: np.ndarray
+    relative_error: float
+    rtol: float
+
+    @property
+    def ok(self) -> bool:
+        return self.relative_error <= self.rtol
+
+    def __str__(self) -> str:
+        # Printed text is compared verbatim by nbval on other machines, where the last bits of a
+        # float64 sum may differ: an agreement prints its tolerance, not rounding-level digits.
+        if self.ok:
+            return f"{self.name}: agree, relative error below {self.rtol:.0e}"
+        return f"{self.name}: DISAGREE, relative error {self.relative_error:.2g} (tolerance {self.rtol:.0e})"
+
+
+def relative_error(actual, expected) -> float:
+    """``‖actual − expected‖ / max(‖actual‖, ‖expected‖)`` (Frobenius norms); 0 when both are 0."""
+    a = as_finite_array(actual, "actual")
+    e = as_finite_array(expected, "expected")
+    if a.shape != e.shape:
+        raise ValueError(f"cannot compare shapes {a.shape} and {e.shape}: expected equal shapes")
+    scale = max(np.linalg.norm(a), np.linalg.norm(e))
+    return 0.0 if scale == 0.0 else float(np.linalg.norm(a - e) / scale)
+
+
+def compare(actual, expected, rtol: float = 1e-7, name: str = "value") -> Comparison:
+    """Relative error of ``actual`` against ``expected``, with both kept for the report."""
+    if not rtol > 0:
+        raise ValueError(f"rtol must be positive, got {rtol}")
+    a = as_finite_array(actual, "actual")
+    e = as_finite_array(expected, "expected")
+    return Comparison(name, a, e, relative_error(a, e), float(rtol))
+
+
+def assert_close(actual, expected, rtol: float = 1e-7, name: str = "value") -> Comparison:
+    """``compare``, raising ``AssertionError`` with both values when the relative error exceeds ``rtol``.
+
+    The default tolerance is CS231n's "good" threshold for central-difference gradient checks.
+    """
+    result = compare(actual, expected, rtol, name)
+    if not result.ok:
+        raise AssertionError(f"{result}\nactual:\n{result.actual}\nexpected:\n{result.expected}")
+    return result

@@ -1,0 +1,48 @@
+"""The committed notebooks are what one clean run produced (nbval then checks the outputs match)."""
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+def code_cells(path):
+    cells = json.loads(path.read_text())["cells"]
+    return [c for c in cells if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebooks found under chapters/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_code_cell_was_executed_once_in_order(path):
+    counts = [c["execution_count"] for c in code_cells(path)]
+    assert None not in counts, f"{path.name}: code cell {counts.index(None)} was never executed"
+    assert counts == list(range(1, len(counts) + 1)), f"{path.name}: execution counts {counts} are not one clean run"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_unexpected_error_output(path):
+    for index, cell in enumerate(code_cells(path)):
+        if "raises-exception" in cell.get("metadata", {}).get("tags", []):
+            continue
+        for output in cell["outputs"]:
+            assert output["output_type"] != "error", f"{path.name}: cell {index} raised {output.get('ename')}"
+            assert output.get("name") != "stderr", f"{path.name}: cell {index} wrote to stderr: {output['text']}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_memory_address_in_outputs(path):
+    for index, cell in enumerate(code_cells(path)):
+        text = json.dumps(cell["outputs"])
+        assert not re.search(r" at 0x[0-9a-f]{6,}", text), f"{path.name}: cell {index} prints a memory address"
+
+
+def test_every_notebook_is_in_the_table_of_contents():
+    toc = (ROOT / "_toc.yml").read_text()
+    for path in NOTEBOOKS:
+        assert f"file: chapters/{path.stem}" in toc, f"{path.name} is not in _toc.yml"
