@@ -2,5 +2,3 @@
 
 Each module is one of the book's topics; the notebooks in ``chapters/`` import from them.
 """
-
-__all__ = ["checks", "calculus", "symbolic"]
