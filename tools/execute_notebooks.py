@@ -11,6 +11,18 @@ import nbformat
 from nbclient import NotebookClient
 
 
+def coalesce_streams(cell) -> None:
+    """Merge consecutive stdout (or stderr) chunks: the kernel splits prints at arbitrary points."""
+    merged = []
+    for output in cell.get("outputs", []):
+        if merged and output.output_type == "stream" and merged[-1].output_type == "stream" \
+                and merged[-1].name == output.name:
+            merged[-1].text += output.text
+        else:
+            merged.append(output)
+    cell.outputs = merged
+
+
 def execute(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
@@ -21,6 +33,9 @@ def execute(path: Path) -> None:
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute(env={**os.environ, "PYTHONHASHSEED": "0", "MPLBACKEND": "module://matplotlib_inline.backend_inline"})
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            coalesce_streams(cell)
     # Only what the book needs: no authoring-tool metadata, no Python version of the machine.
     nb.metadata = nbformat.from_dict({
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
