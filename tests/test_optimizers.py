@@ -3,6 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dlmath.adamax import adamax_step_bound
 from dlmath.optimizers import Adam, Adamax, GradientDescent, Momentum, run
 
 
@@ -52,13 +53,23 @@ def test_adamax_takes_no_step_where_every_gradient_was_zero():
 
 @settings(max_examples=30, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), steps=st.integers(1, 30))
-def test_adamax_step_never_exceeds_the_learning_rate(seed, steps):
+def test_adamax_step_never_exceeds_its_bound(seed, steps):
+    # Not simply lr: the paper's |Δ| <= α is off by up to (1 − β₁)/(1 − β₁/β₂) ≈ 1.009 (chapter 5.3).
     rng = np.random.default_rng(seed)
     gradients = rng.standard_normal((steps, 4)) * rng.lognormal(0, 3, size=(steps, 1))
     counter = iter(range(steps))
     lr = 0.01
     trajectory = run(Adamax(lr=lr), lambda x: gradients[next(counter)], np.zeros(4), steps)
-    assert np.all(np.abs(np.diff(trajectory, axis=0)) <= lr * (1 + 1e-12))
+    bound = lr * adamax_step_bound(0.9, 0.999, np.arange(1, steps + 1))
+    assert np.all(np.abs(np.diff(trajectory, axis=0)) <= bound[:, None] * (1 + 1e-12))
+
+
+def test_adamax_step_reaches_its_bound_when_gradients_shrink_by_beta2():
+    steps, lr = 300, 0.01
+    gradients = iter(0.999 ** np.arange(steps))
+    trajectory = run(Adamax(lr=lr), lambda x: np.array([next(gradients)]), np.zeros(1), steps)
+    np.testing.assert_allclose(-np.diff(trajectory[:, 0]), lr * adamax_step_bound(0.9, 0.999, np.arange(1, steps + 1)))
+    assert -np.diff(trajectory[:, 0])[-1] > 1.009 * lr
 
 
 @pytest.mark.parametrize("optimizer", [GradientDescent(0.1), Momentum(0.1), Momentum(0.1, nesterov=True),

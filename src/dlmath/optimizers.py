@@ -120,7 +120,8 @@ class Adamax:
 
     The paper divides by u_t with no ε. Where u_t = 0 every gradient so far was 0 in that
     coordinate, so m_t = 0 too; the step there is taken as 0 (the value Adam's step tends to),
-    not 0/0. An ``eps`` > 0 adds ε to u_t instead, as PyTorch and Keras do.
+    not 0/0. An ``eps`` > 0 divides by u_t + ε instead, as Keras does (PyTorch puts ε inside the
+    max: u_t = max(β₂ u_{t−1}, |g_t| + ε)).
     """
 
     lr: float = 0.002
