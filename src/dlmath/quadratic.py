@@ -1,0 +1,169 @@
+"""Gradient descent on a quadratic h(x) = ½ xᵀQx + cᵀx with Q symmetric positive definite.
+
+With Q = U diag(λ) Uᵀ and r_t = x_t − x*, gradient descent with step η gives
+r_t = U diag((1 − ηλ_i)^t) Uᵀ r_0: every eigen-component decays (or grows) on its own, by the
+factor 1 − ηλ_i per step. Everything here follows from that formula.
+
+Vectors are rows: a batch of points has shape ``(..., n)``, as in :func:`dlmath.optimizers.run`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .checks import as_finite_array
+
+# Labels of :func:`classify_step` and :func:`classify_trajectory`.
+MONOTONE = "converges monotonically"
+OSCILLATING = "converges, oscillating"
+BOUNDARY = "oscillates, neither converges nor diverges"
+DIVERGING = "diverges, oscillating"
+
+
+def _eigenvalues(eigenvalues) -> np.ndarray:
+    lam = as_finite_array(eigenvalues, "eigenvalues")
+    if lam.ndim != 1 or lam.size == 0:
+        raise ValueError(f"eigenvalues must be a non-empty 1-D array, got shape {lam.shape}")
+    if np.any(lam <= 0):
+        raise ValueError(f"eigenvalues must all be positive (Q positive definite), got {lam}")
+    return lam
+
+
+def _step_sizes(lr) -> np.ndarray:
+    eta = as_finite_array(lr, "lr")
+    if np.any(eta <= 0):
+        raise ValueError(f"lr must be positive, got {lr!r}")
+    return eta
+
+
+def check_spd(Q, rtol: float = 1e-10) -> np.ndarray:
+    """``Q`` as a float64 array; ``ValueError`` unless it is square, symmetric and positive definite."""
+    Q = as_finite_array(Q, "Q")
+    if Q.ndim != 2 or Q.shape[0] != Q.shape[1] or Q.shape[0] == 0:
+        raise ValueError(f"Q must be a square n x n matrix, got shape {Q.shape}")
+    scale = max(np.abs(Q).max(), np.finfo(float).tiny)
+    if np.abs(Q - Q.T).max() > rtol * scale:
+        # xᵀQx > 0 for all x ≠ 0 does not make Q symmetric; the formulas here need Q = Qᵀ.
+        raise ValueError("Q must be symmetric: the gradient of ½xᵀQx is ½(Q + Qᵀ)x, not Qx")
+    if np.linalg.eigvalsh(Q).min() <= 0:
+        raise ValueError("Q must be positive definite: its smallest eigenvalue is not positive")
+    return Q
+
+
+def random_orthogonal(n: int, rng: np.random.Generator) -> np.ndarray:
+    """A Haar-random n x n orthogonal matrix: QR of a Gaussian matrix, signs fixed (Mezzadri 2007)."""
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
+    q, r = np.linalg.qr(rng.standard_normal((n, n)))
+    return q * np.sign(np.diag(r))  # without the sign fix QR is not Haar-distributed
+
+
+def quadratic_from_eigenvalues(eigenvalues, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``(Q, U)`` with Q = U diag(λ) Uᵀ for a random orthogonal U; the columns of U are the eigenvectors."""
+    lam = _eigenvalues(eigenvalues)
+    U = random_orthogonal(lam.size, rng)
+    Q = (U * lam) @ U.T
+    return (Q + Q.T) / 2, U  # symmetric to the last bit, so check_spd accepts it
+
+
+def minimiser(Q, c) -> np.ndarray:
+    """x* = −Q⁻¹c, the zero of ∇h(x) = Qx + c; ``c`` may be a batch of shape (..., n)."""
+    Q = check_spd(Q)
+    c = as_finite_array(c, "c")
+    if c.ndim == 0 or c.shape[-1] != Q.shape[0]:
+        raise ValueError(f"c must have shape (..., {Q.shape[0]}), got {c.shape}")
+    return -np.linalg.solve(Q, c[..., None])[..., 0]  # one solve for every row of c
+
+
+def gradient(Q, c):
+    """The function x ↦ ∇h(x) = Qx + c on rows x of shape (..., n), for :func:`dlmath.optimizers.run`."""
+    Q = check_spd(Q)
+    c = as_finite_array(c, "c")
+    if c.shape != (Q.shape[0],):
+        raise ValueError(f"c must have shape ({Q.shape[0]},), got {c.shape}")
+    return lambda x: x @ Q + c  # rows: (Qx)ᵀ = xᵀQᵀ = xᵀQ for symmetric Q
+
+
+def gd_errors(Q, r0, lr, num_steps: int) -> np.ndarray:
+    """r_t = U diag((1 − ηλ_i)^t) Uᵀ r_0 for t = 0..T, shape (T + 1,) + broadcast(lr, r0 batch) + (n,).
+
+    ``lr`` may be an array; it broadcasts against the batch axes of ``r0`` (shape (..., n)).
+    """
+    Q = check_spd(Q)
+    r0 = as_finite_array(r0, "r0")
+    if r0.ndim == 0 or r0.shape[-1] != Q.shape[0]:
+        raise ValueError(f"r0 must have shape (..., {Q.shape[0]}), got {r0.shape}")
+    eta = _step_sizes(lr)
+    if not isinstance(num_steps, (int, np.integer)) or isinstance(num_steps, bool) or num_steps < 0:
+        raise ValueError(f"num_steps must be a non-negative integer, got {num_steps!r}")
+    lam, U = np.linalg.eigh(Q)
+    batch = np.broadcast_shapes(eta.shape, r0.shape[:-1])
+    factors = np.broadcast_to(1 - eta[..., None] * lam, batch + lam.shape)  # 1 − ηλ_i, per step size
+    t = np.arange(num_steps + 1).reshape((-1,) + (1,) * factors.ndim)
+    rho0 = r0 @ U  # ρ_0 = Uᵀ r_0, as rows
+    return (factors**t * rho0) @ U.T  # ρ_t = (1 − ηλ_i)^t ρ_0, back to r_t = U ρ_t
+
+
+def convergence_rate(eigenvalues, lr) -> np.ndarray:
+    """max_i |1 − ηλ_i|: the factor by which the worst eigen-component of the error shrinks per step."""
+    lam = _eigenvalues(eigenvalues)
+    eta = _step_sizes(lr)
+    # |1 − ηλ| is convex in λ, so its maximum over the spectrum is at λ_min or λ_max.
+    return np.maximum(np.abs(1 - eta * lam.min()), np.abs(1 - eta * lam.max()))
+
+
+def optimal_step(eigenvalues) -> float:
+    """η* = 2 / (λ_min + λ_max), where |1 − ηλ_min| = |1 − ηλ_max| and the rate is smallest."""
+    lam = _eigenvalues(eigenvalues)
+    return float(2 / (lam.min() + lam.max()))
+
+
+def optimal_rate(eigenvalues) -> float:
+    """The rate at η*: (κ − 1)/(κ + 1) with κ = λ_max/λ_min."""
+    lam = _eigenvalues(eigenvalues)
+    kappa = lam.max() / lam.min()
+    return float((kappa - 1) / (kappa + 1))
+
+
+def classify_step(eigenvalues, lr) -> np.ndarray:
+    """Predicted behaviour of gradient descent from a generic start, from the factor 1 − ηλ_max.
+
+    ηλ_max < 1: every factor in [0, 1), monotone; 1 < ηλ_max < 2: the λ_max component flips sign
+    each step but shrinks; ηλ_max = 2: it flips with constant size; ηλ_max > 2: it grows.
+    """
+    lam = _eigenvalues(eigenvalues)
+    eta = _step_sizes(lr)
+    s = eta * lam.max()
+    labels = np.where(s <= 1, MONOTONE, np.where(s < 2, OSCILLATING, np.where(s == 2, BOUNDARY, DIVERGING)))
+    return labels.astype(object)
+
+
+def slowest_direction(eigenvalues, lr) -> np.ndarray:
+    """Which eigen-direction converges last: 'min' (η < η*), 'max' (η > η*) or 'tie' (η = η*, to rounding)."""
+    lam = _eigenvalues(eigenvalues)
+    eta = _step_sizes(lr)
+    at_min, at_max = np.abs(1 - eta * lam.min()), np.abs(1 - eta * lam.max())
+    tie = np.isclose(at_min, at_max, rtol=1e-12, atol=0)  # η* = 2/(λ_min + λ_max) is itself rounded
+    return np.where(tie, "tie", np.where(at_min > at_max, "min", "max")).astype(object)
+
+
+def classify_trajectory(rho_max) -> np.ndarray:
+    """Observed behaviour from the λ_max eigen-component ρ_t of the error, shape (T + 1, ...), T ≥ 2.
+
+    Oscillating: the sign alternates at every step; converging/diverging: |ρ_T| below/above |ρ_0|.
+    """
+    rho = as_finite_array(rho_max, "rho_max")
+    if rho.ndim == 0 or rho.shape[0] < 3:
+        raise ValueError(f"rho_max must have at least 3 steps along axis 0, got shape {rho.shape}")
+    if np.any(rho[0] == 0):
+        raise ValueError("rho_max must start away from 0, or nothing can be observed")
+    ratio = np.abs(rho[-1]) / np.abs(rho[0])
+    alternates = np.all(rho[1:] * rho[:-1] < 0, axis=0)
+    shrinks, grows = ratio < 1 - 1e-9, ratio > 1 + 1e-9  # a margin above rounding for the boundary case
+    labels = np.where(
+        alternates,
+        np.where(shrinks, OSCILLATING, np.where(grows, DIVERGING, BOUNDARY)),
+        np.where(shrinks, MONOTONE, "other"),
+    )
+    return labels.astype(object)
