@@ -46,3 +46,17 @@ def test_every_notebook_is_in_the_table_of_contents():
     toc = (ROOT / "_toc.yml").read_text()
     for path in NOTEBOOKS:
         assert f"file: chapters/{path.stem}" in toc, f"{path.name} is not in _toc.yml"
+
+
+# Tags that hide a cell's source on the rendered page (myst-nb / sphinx-togglebutton).
+HIDING_TAGS = {"hide-input", "hide-cell", "remove-input", "remove-cell"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_imports_are_collapsed_and_checks_stay_visible(path):
+    cells = code_cells(path)
+    tags = [set(c.get("metadata", {}).get("tags", [])) for c in cells]
+    assert cells and "hide-input" in tags[0], f"{path.name}: the first code cell (the imports) lacks the tag hide-input"
+    for index, (cell, cell_tags) in enumerate(zip(cells, tags)):
+        if re.search(r"\bassert\b", "".join(cell["source"])):
+            assert not cell_tags & HIDING_TAGS, f"{path.name}: code cell {index} asserts but is hidden by {cell_tags & HIDING_TAGS}"
