@@ -144,3 +144,16 @@ def test_learning_curves_match_training_each_size_separately(rng):
     assert_close(curves[0], gaussian_accuracy(W, t, 1.0, 1.0), rtol=1e-12)
     with pytest.raises(ValueError, match="sizes"):
         learning_curves(X, s, [13], t, 1.0, 1.0, (2, 4), l2=0.1)
+
+
+def test_150_steps_settle_the_chapter_experiment(rng):
+    # the setting of chapter 3's experiment: 6 x 6 images, a = sigma = 1, l2 = 0.01, lambda = 1
+    t = symmetric_template(rng, 6, 6)
+    X, s = make_dataset(rng, t, 256, 1.0, 1.0, batch=20)
+    sizes = [4, 8, 16, 32, 64, 128, 256]
+    common = dict(sizes=sizes, template=t, amplitude=1.0, noise=1.0, shape=(6, 6), l2=0.01)
+    for variant in (dict(), dict(symmetry=1.0), dict(augment=True)):
+        short = learning_curves(X, s, steps=150, **common, **variant).mean(axis=1)
+        long = learning_curves(X, s, steps=600, **common, **variant).mean(axis=1)
+        # below the chapter's printed precision of 3 decimals
+        assert np.max(np.abs(short - long)) < 5e-4, variant
