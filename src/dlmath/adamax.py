@@ -109,11 +109,12 @@ def infinity_norm(gradients, beta2: float) -> np.ndarray:
     """u_t = max(β₂^{t−1}|g_1|, …, β₂|g_{t−1}|, |g_t|) for every t (Kingma & Ba 2015, eq. after (7)), shape of g."""
     g = _sequence(gradients)
     beta2 = _decay("beta2", beta2)
-    t = g.shape[0]
-    lags = np.subtract.outer(np.arange(t), np.arange(t))  # row: time t, column: i; entry t − i
-    weights = np.where(lags >= 0, beta2 ** np.maximum(lags, 0), 0.0)  # future gradients do not count
-    weights = weights.reshape(weights.shape + (1,) * (g.ndim - 1))
-    return np.max(weights * np.abs(g)[np.newaxis], axis=1)
+    t = np.arange(g.shape[0]).reshape((-1,) + (1,) * (g.ndim - 1))
+    # log β₂^{t−i}|g_i| = t log β₂ + (log|g_i| − i log β₂): the max over i ≤ t is a running max of the
+    # second term, O(t) instead of the O(t²) table of all lags; in logs so that β₂^{−i} cannot overflow
+    with np.errstate(divide="ignore"):  # log 0 = −∞: a zero gradient never wins the max
+        shifted = np.log(np.abs(g)) - t * np.log(beta2)
+    return np.exp(t * np.log(beta2) + np.maximum.accumulate(shifted, axis=0))
 
 
 def infinity_norm_recursion(gradients, beta2: float) -> np.ndarray:
@@ -130,7 +131,8 @@ def infinity_norm_recursion(gradients, beta2: float) -> np.ndarray:
 def adamax_step_bound(beta1: float, beta2: float, t) -> np.ndarray:
     """The largest |Δθ_t| / α that Adamax can take at step t: (1 − β₁)/(1 − β₁^t) · Σ_{k<t} (β₁/β₂)^k.
 
-    Attained by gradients of one sign that shrink by the factor β₂ per step; it exceeds 1 for t ≥ 2.
+    Attained by gradients of one sign that shrink by the factor β₂ per step; it exceeds 1 for t ≥ 2
+    because β₂ < 1 (β₁ < β₂ only keeps its limit β₂(1 − β₁)/(β₂ − β₁) finite).
     """
     beta1 = _decay("beta1", beta1)
     beta2 = _decay("beta2", beta2)
