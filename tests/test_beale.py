@@ -40,6 +40,16 @@ def test_hessian_is_symmetric_and_the_jacobian_of_the_gradient(rng):
         assert relative_error(jacobian, hessian) < 1e-6
 
 
+def test_inlined_gradient_is_bitwise_the_residual_form(rng):
+    # beale_gradient is inlined for speed; seeded optimiser runs in the chapter depend on it
+    # giving exactly the bits of 2 sum r_i grad r_i as built by _residuals.
+    from dlmath.beale import _dot, _residuals
+    points = rng.uniform(-4.5, 4.5, size=(50, 2))
+    r, r_x, r_y, _, _ = _residuals(points)
+    expected = np.stack([2 * _dot(r, r_x), 2 * _dot(r, r_y)], axis=-1)
+    assert np.array_equal(beale_gradient(points), expected)
+
+
 def test_functions_are_vectorised_over_leading_axes(rng):
     points = rng.uniform(-3, 3, size=(4, 3, 2))
     assert beale(points).shape == (4, 3)
