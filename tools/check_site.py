@@ -43,6 +43,8 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+SHOT_HEIGHT = 10000  # pixels per screenshot file
+
 CHROMIUM = "/usr/bin/chromium"
 PAGE_TIMEOUT = 60  # seconds for one page to load, typeset and be checked
 
@@ -381,13 +383,20 @@ def main(argv=None):
                     # Full page: make the viewport as tall as the page (captureBeyondViewport alone
                     # shifts the sticky sidebars), capture, then restore the 1280x900 window.
                     size = browser.call("Page.getLayoutMetrics", session=True)["cssContentSize"]
+                    height = max(900, int(size["height"]))
                     browser.call("Emulation.setDeviceMetricsOverride", {
-                        "width": 1280, "height": max(900, min(int(size["height"]), 16000)),
+                        "width": 1280, "height": height,
                         "deviceScaleFactor": 1, "mobile": False}, session=True)
-                    shot = browser.call("Page.captureScreenshot", {"format": "png"}, session=True)
+                    # One PNG per SHOT_HEIGHT pixels: a single capture is capped near 16384 px.
+                    stem = rel[: -len(".html")].replace("/", "__")
+                    for part, top in enumerate(range(0, height, SHOT_HEIGHT), start=1):
+                        clip = {"x": 0, "y": top, "width": 1280,
+                                "height": min(SHOT_HEIGHT, height - top), "scale": 1}
+                        shot = browser.call("Page.captureScreenshot", {"format": "png", "clip": clip},
+                                            session=True)
+                        name = f"{stem}.png" if part == 1 else f"{stem}.part{part}.png"
+                        (shots / name).write_bytes(base64.b64decode(shot["data"]))
                     browser.call("Emulation.clearDeviceMetricsOverride", session=True)
-                    out = shots / (rel[: -len(".html")].replace("/", "__") + ".png")
-                    out.write_bytes(base64.b64decode(shot["data"]))
                 except (RuntimeError, TimeoutError) as error:
                     problems.append(str(error))
                 problems += [f"formula not typeset: {t!r}" for t in report.get("untypeset", [])]
