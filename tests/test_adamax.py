@@ -9,7 +9,6 @@ from dlmath.adamax import (
     adamax_step_bound,
     infinity_norm,
     infinity_norm_recursion,
-    log_lp_moment,
     log_lp_moment_as_misprinted,
     logsumexp,
     lp_moment,
