@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from dlmath.checks import assert_close, compare, relative_error
+from dlmath.checks import as_count, assert_close, compare, relative_error
 
 
 def test_relative_error_is_scale_free():
@@ -49,3 +49,15 @@ def test_non_numeric_input_is_a_type_error():
 def test_tolerance_must_be_positive():
     with pytest.raises(ValueError, match="rtol"):
         compare([1.0], [1.0], rtol=0)
+
+
+@pytest.mark.parametrize("bad", [-1, 2.5, True, np.bool_(True), "3", None])
+def test_a_count_must_be_a_non_negative_integer(bad):
+    with pytest.raises(ValueError, match="steps must be a non-negative integer"):
+        as_count(bad, "steps")
+
+
+def test_a_count_respects_its_minimum_and_accepts_numpy_integers():
+    assert as_count(np.int64(3), "n", 1) == 3 and type(as_count(np.int64(3), "n", 1)) is int
+    with pytest.raises(ValueError, match="m must be an integer of at least 2"):
+        as_count(1, "m", 2)

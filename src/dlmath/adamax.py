@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import as_finite_array
+from .checks import as_count, as_finite_array
 from .optimizers import run
 
 
@@ -214,8 +214,7 @@ def sparse_regression(probabilities, target, batch: int, seed: int, noise_scale:
     w_star = as_finite_array(target, "target")
     if probs.ndim != 1 or np.any((probs <= 0) | (probs > 1)) or w_star.shape != probs.shape:
         raise ValueError(f"probabilities must be 1-D in (0, 1] and target of the same shape, got {probs!r}, {w_star!r}")
-    if not (isinstance(batch, (int, np.integer)) and batch >= 1):
-        raise ValueError(f"batch must be a positive integer, got {batch!r}")
+    as_count(batch, "batch", 1)
     rng = np.random.default_rng(seed)
 
     def grad(w):

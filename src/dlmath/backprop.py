@@ -17,6 +17,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .checks import as_count
+
 
 class Params(NamedTuple):
     """Parameters of the network; each may carry the same leading batch axes ``B``."""
@@ -146,9 +148,8 @@ def init_params(rng: np.random.Generator, d_x: int, d_a1: int, batch: tuple = ()
     """He initialisation (variance 2/fan-in) for the weights, zero biases, for ``batch`` networks at once."""
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
-    for name, value in (("d_x", d_x), ("d_a1", d_a1)):
-        if not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    as_count(d_x, "d_x", 1)
+    as_count(d_a1, "d_a1", 1)
     batch = tuple(batch)
     W1 = rng.standard_normal(batch + (d_a1, d_x)) * np.sqrt(2.0 / d_x)
     w2 = rng.standard_normal(batch + (d_a1,)) * np.sqrt(2.0 / d_a1)
@@ -159,8 +160,7 @@ def train(params: Params, X, y, lr: float, steps: int) -> tuple[Params, np.ndarr
     """Full-batch gradient descent with :func:`gradients`; returns the last parameters and J at every step, shape ``(steps + 1, *B)``."""
     if not (isinstance(lr, (int, float)) and np.isfinite(lr) and lr > 0):
         raise ValueError(f"lr must be a positive finite number, got {lr!r}")
-    if not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
+    as_count(steps, "steps")
     params = check_params(params)
     X, y = check_data(X, y, params.W1.shape[-1])
     history = []
@@ -196,8 +196,7 @@ def train_logistic(X, y, lr: float, steps: int, batch: tuple = ()) -> tuple[np.n
 
 def two_circles(rng: np.random.Generator, m: int, noise: float = 0.1, radii=(0.5, 1.0)) -> tuple[np.ndarray, np.ndarray]:
     """``m`` points on two noisy concentric circles, label 1 on the outer one: X of shape (2, m), y of shape (m,)."""
-    if not isinstance(m, (int, np.integer)) or m < 2:
-        raise ValueError(f"m must be an integer of at least 2, got {m!r}")
+    as_count(m, "m", 2)
     y = (np.arange(m) % 2).astype(np.float64)  # alternate labels: classes of equal size
     angle = rng.uniform(0, 2 * np.pi, m)
     radius = np.where(y == 1, radii[1], radii[0])

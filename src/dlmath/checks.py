@@ -17,6 +17,17 @@ def as_finite_array(value, name: str) -> np.ndarray:
     return array
 
 
+def as_count(value, name: str, minimum: int = 0) -> int:
+    """``value`` as an int of at least ``minimum`` (a size, a step count); ``ValueError`` otherwise.
+
+    Booleans are refused although Python counts them as ints: ``True`` is never meant as a size.
+    """
+    if not isinstance(value, (int, np.integer)) or isinstance(value, (bool, np.bool_)) or value < minimum:
+        expected = {0: "a non-negative integer", 1: "a positive integer"}.get(minimum, f"an integer of at least {minimum}")
+        raise ValueError(f"{name} must be {expected}, got {value!r}")
+    return int(value)
+
+
 @dataclass(frozen=True)
 class Comparison:
     """Two values of one quantity and their relative error ``‖a − b‖ / max(‖a‖, ‖b‖)``."""

@@ -17,7 +17,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from .checks import as_finite_array
+from .checks import as_count, as_finite_array
 
 GradFn = Callable[[np.ndarray], np.ndarray]
 
@@ -158,8 +158,7 @@ def run(optimizer, grad_fn: GradFn, x0, num_steps: int) -> np.ndarray:
         raise TypeError(f"optimizer must have init and step methods, got {type(optimizer).__name__}")
     if not callable(grad_fn):
         raise TypeError(f"grad_fn must be callable, got {type(grad_fn).__name__}")
-    if not isinstance(num_steps, (int, np.integer)) or isinstance(num_steps, bool) or num_steps < 0:
-        raise ValueError(f"num_steps must be a non-negative integer, got {num_steps!r}")
+    as_count(num_steps, "num_steps")
     x = as_finite_array(x0, "x0")
     if x.ndim == 0:
         raise ValueError("x0 must have at least one axis (the parameters), got a scalar")

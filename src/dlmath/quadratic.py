@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import as_finite_array
+from .checks import as_count, as_finite_array
 
 # Labels of :func:`classify_step` and :func:`classify_trajectory`.
 MONOTONE = "converges monotonically"
@@ -51,8 +51,7 @@ def check_spd(Q, rtol: float = 1e-10) -> np.ndarray:
 
 def random_orthogonal(n: int, rng: np.random.Generator) -> np.ndarray:
     """A Haar-random n x n orthogonal matrix: QR of a Gaussian matrix, signs fixed (Mezzadri 2007)."""
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}")
+    as_count(n, "n", 1)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
     q, r = np.linalg.qr(rng.standard_normal((n, n)))
@@ -95,8 +94,7 @@ def gd_errors(Q, r0, lr, num_steps: int) -> np.ndarray:
     if r0.ndim == 0 or r0.shape[-1] != Q.shape[0]:
         raise ValueError(f"r0 must have shape (..., {Q.shape[0]}), got {r0.shape}")
     eta = _step_sizes(lr)
-    if not isinstance(num_steps, (int, np.integer)) or isinstance(num_steps, bool) or num_steps < 0:
-        raise ValueError(f"num_steps must be a non-negative integer, got {num_steps!r}")
+    as_count(num_steps, "num_steps")
     lam, U = np.linalg.eigh(Q)
     batch = np.broadcast_shapes(eta.shape, r0.shape[:-1])
     factors = np.broadcast_to(1 - eta[..., None] * lam, batch + lam.shape)  # 1 − ηλ_i, per step size

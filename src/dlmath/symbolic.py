@@ -12,11 +12,12 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import sympy as sp
 
+from .checks import as_count
+
 
 def _check_dims(**dims: int) -> None:
     for name, value in dims.items():
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        as_count(value, name, 1)
 
 
 def matrix(name: str, rows: int, cols: int, **assumptions) -> sp.ImmutableMatrix:

@@ -12,6 +12,8 @@ import math
 
 import numpy as np
 
+from .checks import as_count
+
 
 def _check_shape(height, width) -> tuple[int, int]:
     for name, value in (("height", height), ("width", width)):
@@ -86,8 +88,8 @@ def make_dataset(rng: np.random.Generator, template, n: int, amplitude: float, n
     t = np.asarray(template, dtype=np.float64)
     if t.ndim != 1:
         raise ValueError(f"template must be a 1-D flattened image, got shape {t.shape}")
-    if not isinstance(n, (int, np.integer)) or n < 1 or not isinstance(batch, (int, np.integer)) or batch < 1:
-        raise ValueError(f"n and batch must be positive integers, got n={n!r}, batch={batch!r}")
+    as_count(n, "n", 1)
+    as_count(batch, "batch", 1)
     if not (amplitude >= 0 and noise > 0):
         raise ValueError(f"need amplitude >= 0 and noise > 0, got {amplitude}, {noise}")
     s = rng.choice([-1.0, 1.0], size=(batch, n))
