@@ -32,6 +32,13 @@ def _in_unit_interval(name: str, value: float) -> None:
         raise ValueError(f"{name} must be in [0, 1), got {value!r}")
 
 
+def _check_moment_rates(optimizer) -> None:
+    """The hyper-parameters Adam and Adamax share: a positive lr and decay rates in [0, 1)."""
+    _positive("lr", optimizer.lr)
+    _in_unit_interval("beta1", optimizer.beta1)
+    _in_unit_interval("beta2", optimizer.beta2)
+
+
 def _gradient(grad_fn: GradFn, x: np.ndarray) -> np.ndarray:
     g = np.asarray(grad_fn(x), dtype=np.float64)
     if g.shape != x.shape:
@@ -96,9 +103,7 @@ class Adam:
     eps: float = 1e-8
 
     def __post_init__(self):
-        _positive("lr", self.lr)
-        _in_unit_interval("beta1", self.beta1)
-        _in_unit_interval("beta2", self.beta2)
+        _check_moment_rates(self)
         _positive("eps", self.eps)
 
     def init(self, x):
@@ -130,9 +135,7 @@ class Adamax:
     eps: float = 0.0
 
     def __post_init__(self):
-        _positive("lr", self.lr)
-        _in_unit_interval("beta1", self.beta1)
-        _in_unit_interval("beta2", self.beta2)
+        _check_moment_rates(self)
         if not (isinstance(self.eps, (int, float)) and np.isfinite(self.eps) and self.eps >= 0):
             raise ValueError(f"eps must be a non-negative finite number, got {self.eps!r}")
 
