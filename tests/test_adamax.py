@@ -21,24 +21,36 @@ from dlmath.adamax import (
 )
 from dlmath.optimizers import Adam, Adamax
 
-sequences = arrays(np.float64, st.tuples(st.integers(1, 12), st.integers(1, 3)),
-                   elements=st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False))
+sequences = arrays(
+    np.float64,
+    st.tuples(st.integers(1, 12), st.integers(1, 3)),
+    elements=st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False),
+)
 decays = st.floats(0.05, 0.999)
 
 
-def test_log_space_moment_equals_the_direct_sum_and_the_recursion_for_small_p(rng):
+def test_log_space_moment_equals_the_direct_sum_and_the_recursion_for_small_p(
+    rng,
+):
     g = rng.standard_normal((15, 3)) * 3
     for p in (1.0, 2.0, 3.5):
         direct = lp_moment_direct(g, 0.99, p)
         np.testing.assert_allclose(lp_moment(g, 0.99, p), direct, rtol=1e-12)
-        np.testing.assert_allclose(lp_moment_recursion(g, 0.99, p), direct, rtol=1e-12)
+        np.testing.assert_allclose(
+            lp_moment_recursion(g, 0.99, p), direct, rtol=1e-12
+        )
 
 
 def test_lp_moment_approaches_the_infinity_norm_as_p_grows(rng):
     g = rng.standard_normal((40, 5))
-    gaps = np.abs(lp_moment(g, 0.999, [1.0, 10.0, 100.0, 1e3, 1e4, 1e6]) / infinity_norm(g, 0.999)[-1] - 1)
+    gaps = np.abs(
+        lp_moment(g, 0.999, [1.0, 10.0, 100.0, 1e3, 1e4, 1e6])
+        / infinity_norm(g, 0.999)[-1]
+        - 1
+    )
     assert np.all(np.diff(gaps, axis=0) <= 1e-15)  # the gap never grows with p
-    assert np.all(gaps[0] > 0.5) and np.all(gaps[-1] < 1e-5)  # from far at p = 1 to close at p = 10^6
+    # from far at p = 1 to close at p = 10^6
+    assert np.all(gaps[0] > 0.5) and np.all(gaps[-1] < 1e-5)
 
 
 def test_log_space_is_finite_where_the_direct_sum_overflows(rng):
@@ -56,15 +68,24 @@ def test_zero_gradients_give_a_zero_moment():
 
 def test_logsumexp_matches_the_naive_sum_and_survives_huge_terms(rng):
     a = rng.standard_normal((6, 4))
-    np.testing.assert_allclose(logsumexp(a), np.log(np.exp(a).sum(axis=0)), rtol=1e-13)
-    np.testing.assert_allclose(logsumexp(a + 1e4), logsumexp(a) + 1e4, rtol=1e-13)
+    np.testing.assert_allclose(
+        logsumexp(a), np.log(np.exp(a).sum(axis=0)), rtol=1e-13
+    )
+    np.testing.assert_allclose(
+        logsumexp(a + 1e4), logsumexp(a) + 1e4, rtol=1e-13
+    )
     assert logsumexp(np.array([-np.inf, -np.inf])) == -np.inf
 
 
 @settings(max_examples=60, deadline=None)
 @given(g=sequences, beta2=decays)
 def test_the_recursion_equals_the_closed_max_form(g, beta2):
-    np.testing.assert_allclose(infinity_norm_recursion(g, beta2), infinity_norm(g, beta2), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(
+        infinity_norm_recursion(g, beta2),
+        infinity_norm(g, beta2),
+        rtol=1e-12,
+        atol=0,
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -80,7 +101,11 @@ def test_the_lp_moment_is_sandwiched_by_the_infinity_norm(g, beta2):
 
 
 @settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), steps=st.integers(1, 60), beta2=st.floats(0.91, 0.9999))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    steps=st.integers(1, 60),
+    beta2=st.floats(0.91, 0.9999),
+)
 def test_no_adamax_step_exceeds_its_tight_bound(seed, steps, beta2):
     rng = np.random.default_rng(seed)
     g = rng.standard_normal((steps, 6)) * rng.lognormal(0, 3, size=(steps, 1))
@@ -92,24 +117,34 @@ def test_no_adamax_step_exceeds_its_tight_bound(seed, steps, beta2):
 def test_gradients_shrinking_by_beta2_attain_the_bound_above_the_learning_rate():
     t = np.arange(1, 301)
     updates = updates_for_gradients(Adamax(lr=1.0), 0.999 ** (t - 1))
-    np.testing.assert_allclose(-updates, adamax_step_bound(0.9, 0.999, t), rtol=1e-9)
+    np.testing.assert_allclose(
+        -updates, adamax_step_bound(0.9, 0.999, t), rtol=1e-9
+    )
     assert -updates[-1] > 1.008  # the paper's |Δ| ≤ α is off by almost 1 %
 
 
 def test_step_bound_is_one_at_the_first_step_and_tends_to_its_limit():
     assert adamax_step_bound(0.9, 0.999, 1) == pytest.approx(1.0, rel=1e-15)
-    assert adamax_step_bound(0.9, 0.999, 10**5) == pytest.approx(0.999 * 0.1 / (0.999 - 0.9), rel=1e-12)
-    assert np.all(np.diff(adamax_step_bound(0.9, 0.999, np.arange(1, 100))) > 0)
+    assert adamax_step_bound(0.9, 0.999, 10**5) == pytest.approx(
+        0.999 * 0.1 / (0.999 - 0.9), rel=1e-12
+    )
+    assert np.all(
+        np.diff(adamax_step_bound(0.9, 0.999, np.arange(1, 100))) > 0
+    )
 
 
 def test_folded_adam_equals_adam_exactly_when_eps_hat_is_rescaled(rng):
-    g = 1e-7 * rng.standard_normal((40, 3))  # gradients near ε, where the ε placement matters
+    # gradients near ε, where the ε placement matters
+    g = 1e-7 * rng.standard_normal((40, 3))
     t = np.arange(1, 41)
     standard = updates_for_gradients(Adam(), g)
     # rtol 1e-10, not 1e-12: the standard updates are differences θ_t − θ_{t−1} of a trajectory that grows
     # like t |Δ|, so they carry ~t ulp of rounding
-    np.testing.assert_allclose(adam_folded_updates(g, 1e-3, 0.9, 0.999, 1e-8 * np.sqrt(1 - 0.999**t)), standard,
-                               rtol=1e-10)
+    np.testing.assert_allclose(
+        adam_folded_updates(g, 1e-3, 0.9, 0.999, 1e-8 * np.sqrt(1 - 0.999**t)),
+        standard,
+        rtol=1e-10,
+    )
     constant = adam_folded_updates(g, 1e-3, 0.9, 0.999, 1e-8)
     assert np.max(np.abs(constant - standard)) > 0.1 * np.max(np.abs(standard))
 
@@ -132,42 +167,57 @@ def test_noise_free_oracles_give_the_true_gradients(rng):
     x = rng.standard_normal((2, 3))
     np.testing.assert_allclose(noisy_quadratic(h, 0.0, seed=0)(x), h * x)
     assert quadratic_loss(x, h).shape == (2,)
-    grad = sparse_regression(np.array([1.0, 0.5, 0.1]), np.ones(3), batch=4, seed=0)
-    np.testing.assert_allclose(grad(np.ones((5, 3))), 0.0, atol=1e-15)  # zero residual at w = w*
+    grad = sparse_regression(
+        np.array([1.0, 0.5, 0.1]), np.ones(3), batch=4, seed=0
+    )
+    # zero residual at w = w*
+    np.testing.assert_allclose(grad(np.ones((5, 3))), 0.0, atol=1e-15)
 
 
 def test_rare_features_get_rare_gradients():
-    grad = sparse_regression(np.array([1.0, 0.01]), np.ones(2), batch=1, seed=1)
+    grad = sparse_regression(
+        np.array([1.0, 0.01]), np.ones(2), batch=1, seed=1
+    )
     g = grad(np.zeros((20000, 2)))
     assert 0.005 < np.mean(g[:, 1] != 0) < 0.015
     assert np.mean(g[:, 0] != 0) > 0.99
 
 
 def test_heavy_tailed_and_gaussian_noise_in_one_batch(rng):
-    grad = noisy_quadratic(np.ones(1), 1.0, seed=2, tail_df=np.array([np.inf, 1.0]).reshape(2, 1, 1))
+    grad = noisy_quadratic(
+        np.ones(1),
+        1.0,
+        seed=2,
+        tail_df=np.array([np.inf, 1.0]).reshape(2, 1, 1),
+    )
     g = grad(np.zeros((2, 5000, 1)))
     assert np.max(np.abs(g[0])) < 6  # Gaussian
     assert np.max(np.abs(g[1])) > 100  # Cauchy
 
 
-@pytest.mark.parametrize("call", [
-    lambda: lp_moment(np.zeros((0, 2)), 0.9, 2.0),
-    lambda: lp_moment(np.ones(3), 1.0, 2.0),
-    lambda: lp_moment(np.ones(3), 0.9, -1.0),
-    lambda: lp_moment(np.ones(3), 0.9, np.ones((2, 2))),
-    lambda: infinity_norm(np.array([1.0, np.nan]), 0.9),
-    lambda: adamax_step_bound(0.9, 0.999, 0),
-    lambda: adamax_step_bound(0.9, 0.999, 1.5),
-    lambda: adam_folded_updates(np.ones(3), 1e-3, 0.9, 0.999, -1.0),
-    lambda: adam_folded_updates(np.ones(3), 1e-3, 0.9, 0.999, np.ones(4)),
-    lambda: noisy_quadratic(np.array([1.0, -1.0]), 1.0, seed=0),
-    lambda: noisy_quadratic(np.ones(2), 1.0, seed=0, tail_df=0.0),
-    lambda: noisy_quadratic(np.ones(2), 1.0, seed=0)(np.zeros((3, 4))),
-    lambda: sparse_regression(np.array([0.0, 1.0]), np.ones(2), batch=1, seed=0),
-    lambda: sparse_regression(np.ones(2), np.ones(3), batch=1, seed=0),
-    lambda: sparse_regression(np.ones(2), np.ones(2), batch=0, seed=0),
-    lambda: logsumexp(np.array([np.nan, 1.0])),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: lp_moment(np.zeros((0, 2)), 0.9, 2.0),
+        lambda: lp_moment(np.ones(3), 1.0, 2.0),
+        lambda: lp_moment(np.ones(3), 0.9, -1.0),
+        lambda: lp_moment(np.ones(3), 0.9, np.ones((2, 2))),
+        lambda: infinity_norm(np.array([1.0, np.nan]), 0.9),
+        lambda: adamax_step_bound(0.9, 0.999, 0),
+        lambda: adamax_step_bound(0.9, 0.999, 1.5),
+        lambda: adam_folded_updates(np.ones(3), 1e-3, 0.9, 0.999, -1.0),
+        lambda: adam_folded_updates(np.ones(3), 1e-3, 0.9, 0.999, np.ones(4)),
+        lambda: noisy_quadratic(np.array([1.0, -1.0]), 1.0, seed=0),
+        lambda: noisy_quadratic(np.ones(2), 1.0, seed=0, tail_df=0.0),
+        lambda: noisy_quadratic(np.ones(2), 1.0, seed=0)(np.zeros((3, 4))),
+        lambda: sparse_regression(
+            np.array([0.0, 1.0]), np.ones(2), batch=1, seed=0
+        ),
+        lambda: sparse_regression(np.ones(2), np.ones(3), batch=1, seed=0),
+        lambda: sparse_regression(np.ones(2), np.ones(2), batch=0, seed=0),
+        lambda: logsumexp(np.array([np.nan, 1.0])),
+    ],
+)
 def test_bad_arguments_are_value_errors(call):
     with pytest.raises(ValueError):
         call()

@@ -27,7 +27,9 @@ def test_jacobian_of_linear_map_is_its_matrix(m, n, seed):
 
 @settings(max_examples=40, deadline=None)
 @given(m=dims, n=dims, seed=seeds)
-def test_jacobian_of_elementwise_nonlinearity_composed_with_linear_map(m, n, seed):
+def test_jacobian_of_elementwise_nonlinearity_composed_with_linear_map(
+    m, n, seed
+):
     rng = np.random.default_rng(seed)
     A, x = rng.standard_normal((m, n)), rng.standard_normal(n)
     exact = np.diag(np.cos(A @ x)) @ A
@@ -38,7 +40,11 @@ def test_jacobian_of_elementwise_nonlinearity_composed_with_linear_map(m, n, see
 @given(m=dims, n=dims, seed=seeds)
 def test_gradient_of_bilinear_form_is_row_y_transpose_A(m, n, seed):
     rng = np.random.default_rng(seed)
-    A, x, y = rng.standard_normal((m, n)), rng.standard_normal(n), rng.standard_normal(m)
+    A, x, y = (
+        rng.standard_normal((m, n)),
+        rng.standard_normal(n),
+        rng.standard_normal(m),
+    )
     g = numerical_gradient(lambda v: y @ A @ v, x)
     assert g.shape == x.shape
     assert_close(g, y @ A, rtol=1e-8)
@@ -48,7 +54,8 @@ def test_gradient_of_bilinear_form_is_row_y_transpose_A(m, n, seed):
 @given(n=dims, seed=seeds)
 def test_hessian_of_quadratic_form_is_symmetrised_matrix(n, seed):
     rng = np.random.default_rng(seed)
-    Q, x = rng.standard_normal((n, n)), rng.standard_normal(n)  # Q not symmetric on purpose
+    # Q not symmetric on purpose
+    Q, x = rng.standard_normal((n, n)), rng.standard_normal(n)
     assert_close(numerical_hessian(lambda v: v @ Q @ v, x), Q + Q.T, rtol=1e-6)
 
 
@@ -64,7 +71,9 @@ def test_jacobian_by_a_matrix_has_output_shape_then_input_shape(rng):
 
 def test_jacobian_by_a_scalar_has_the_output_shape(rng):
     C = rng.standard_normal((2, 3))
-    assert_close(numerical_jacobian(lambda t: np.exp(t) * C, 0.3), np.exp(0.3) * C)
+    assert_close(
+        numerical_jacobian(lambda t: np.exp(t) * C, 0.3), np.exp(0.3) * C
+    )
 
 
 def test_error_sweep_has_truncation_on_the_right_and_rounding_on_the_left():
@@ -90,7 +99,10 @@ def test_non_finite_point_is_a_value_error():
 
 
 def test_function_that_leaves_the_domain_is_a_value_error():
-    with np.errstate(divide="ignore"), pytest.raises(ValueError, match="f\\(x\\) must be finite"):
+    with (
+        np.errstate(divide="ignore"),
+        pytest.raises(ValueError, match="f\\(x\\) must be finite"),
+    ):
         numerical_jacobian(np.log, np.array([0.0]))
 
 

@@ -7,7 +7,9 @@ from dlmath.checks import as_count, assert_close, compare, relative_error
 def test_relative_error_is_scale_free():
     a = np.array([1.0, 2.0, 3.0])
     assert relative_error(a * (1 + 1e-9), a) == pytest.approx(1e-9, rel=1e-6)
-    assert relative_error(1e6 * a * (1 + 1e-9), 1e6 * a) == pytest.approx(1e-9, rel=1e-6)
+    assert relative_error(1e6 * a * (1 + 1e-9), 1e6 * a) == pytest.approx(
+        1e-9, rel=1e-6
+    )
 
 
 def test_relative_error_of_two_zeros_is_zero():
@@ -53,11 +55,16 @@ def test_tolerance_must_be_positive():
 
 @pytest.mark.parametrize("bad", [-1, 2.5, True, np.bool_(True), "3", None])
 def test_a_count_must_be_a_non_negative_integer(bad):
-    with pytest.raises(ValueError, match="steps must be a non-negative integer"):
+    with pytest.raises(
+        ValueError, match="steps must be a non-negative integer"
+    ):
         as_count(bad, "steps")
 
 
 def test_a_count_respects_its_minimum_and_accepts_numpy_integers():
-    assert as_count(np.int64(3), "n", 1) == 3 and type(as_count(np.int64(3), "n", 1)) is int
+    assert (
+        as_count(np.int64(3), "n", 1) == 3
+        and type(as_count(np.int64(3), "n", 1)) is int
+    )
     with pytest.raises(ValueError, match="m must be an integer of at least 2"):
         as_count(1, "m", 2)

@@ -20,26 +20,37 @@ def test_gradient_descent_step_by_hand():
 
 def test_heavy_ball_two_steps_by_hand():
     # v1 = -0.1*2 = -0.2, x1 = 0.8;  v2 = 0.5*(-0.2) - 0.1*1.6 = -0.26, x2 = 0.54
-    trajectory = run(Momentum(lr=0.1, beta=0.5), lambda x: 2 * x, np.array([1.0]), 2)
+    trajectory = run(
+        Momentum(lr=0.1, beta=0.5), lambda x: 2 * x, np.array([1.0]), 2
+    )
     np.testing.assert_allclose(trajectory[:, 0], [1.0, 0.8, 0.54])
 
 
 def test_nesterov_evaluates_the_gradient_at_the_look_ahead_point():
     # step 2: look-ahead 0.8 + 0.5*(-0.2) = 0.7, v2 = -0.1 - 0.1*1.4 = -0.24, x2 = 0.56
-    trajectory = run(Momentum(lr=0.1, beta=0.5, nesterov=True), lambda x: 2 * x, np.array([1.0]), 2)
+    trajectory = run(
+        Momentum(lr=0.1, beta=0.5, nesterov=True),
+        lambda x: 2 * x,
+        np.array([1.0]),
+        2,
+    )
     np.testing.assert_allclose(trajectory[:, 0], [1.0, 0.8, 0.56])
 
 
 def test_adam_first_step_is_lr_times_sign_of_gradient():
     # m̂1 = g, v̂1 = g², so the first step is lr * g / (|g| + eps)
     g = np.array([[3.0, -0.5, 1e-3]])
-    x1 = Adam(lr=0.01).step(np.zeros((1, 3)), lambda x: g, Adam().init(np.zeros((1, 3))))[0]
+    x1 = Adam(lr=0.01).step(
+        np.zeros((1, 3)), lambda x: g, Adam().init(np.zeros((1, 3)))
+    )[0]
     np.testing.assert_allclose(x1, -0.01 * g / (np.abs(g) + 1e-8))
 
 
 def test_adamax_first_step_is_lr_times_sign_of_gradient():
     g = np.array([3.0, -0.5])
-    x1, state = Adamax(lr=0.002).step(np.zeros(2), lambda x: g, Adamax().init(np.zeros(2)))
+    x1, state = Adamax(lr=0.002).step(
+        np.zeros(2), lambda x: g, Adamax().init(np.zeros(2))
+    )
     np.testing.assert_allclose(x1, -0.002 * np.sign(g))
     np.testing.assert_allclose(state.v, np.abs(g))
 
@@ -56,48 +67,97 @@ def test_adamax_takes_no_step_where_every_gradient_was_zero():
 def test_adamax_step_never_exceeds_its_bound(seed, steps):
     # Not simply lr: the paper's |Δ| <= α is off by up to (1 − β₁)/(1 − β₁/β₂) ≈ 1.009 (chapter 5.3).
     rng = np.random.default_rng(seed)
-    gradients = rng.standard_normal((steps, 4)) * rng.lognormal(0, 3, size=(steps, 1))
+    gradients = rng.standard_normal((steps, 4)) * rng.lognormal(
+        0, 3, size=(steps, 1)
+    )
     counter = iter(range(steps))
     lr = 0.01
-    trajectory = run(Adamax(lr=lr), lambda x: gradients[next(counter)], np.zeros(4), steps)
+    trajectory = run(
+        Adamax(lr=lr), lambda x: gradients[next(counter)], np.zeros(4), steps
+    )
     bound = lr * adamax_step_bound(0.9, 0.999, np.arange(1, steps + 1))
-    assert np.all(np.abs(np.diff(trajectory, axis=0)) <= bound[:, None] * (1 + 1e-12))
+    assert np.all(
+        np.abs(np.diff(trajectory, axis=0)) <= bound[:, None] * (1 + 1e-12)
+    )
 
 
 def test_adamax_step_reaches_its_bound_when_gradients_shrink_by_beta2():
     steps, lr = 300, 0.01
     gradients = iter(0.999 ** np.arange(steps))
-    trajectory = run(Adamax(lr=lr), lambda x: np.array([next(gradients)]), np.zeros(1), steps)
-    np.testing.assert_allclose(-np.diff(trajectory[:, 0]), lr * adamax_step_bound(0.9, 0.999, np.arange(1, steps + 1)))
+    trajectory = run(
+        Adamax(lr=lr),
+        lambda x: np.array([next(gradients)]),
+        np.zeros(1),
+        steps,
+    )
+    np.testing.assert_allclose(
+        -np.diff(trajectory[:, 0]),
+        lr * adamax_step_bound(0.9, 0.999, np.arange(1, steps + 1)),
+    )
     assert -np.diff(trajectory[:, 0])[-1] > 1.009 * lr
 
 
-@pytest.mark.parametrize("optimizer", [GradientDescent(0.1), Momentum(0.1), Momentum(0.1, nesterov=True),
-                                       Adam(0.1), Adamax(0.1)], ids=repr)
+@pytest.mark.parametrize(
+    "optimizer",
+    [
+        GradientDescent(0.1),
+        Momentum(0.1),
+        Momentum(0.1, nesterov=True),
+        Adam(0.1),
+        Adamax(0.1),
+    ],
+    ids=repr,
+)
 def test_a_batch_of_starts_moves_like_each_start_alone(optimizer):
     rng = np.random.default_rng(0)
     starts = rng.standard_normal((5, 3))
     grad = quadratic_grad(np.array([1.0, 4.0, 0.5]))
     together = run(optimizer, grad, starts, 20)
     for i in range(5):
-        np.testing.assert_allclose(together[:, i], run(optimizer, grad, starts[i], 20), rtol=0, atol=1e-15)
+        np.testing.assert_allclose(
+            together[:, i],
+            run(optimizer, grad, starts[i], 20),
+            rtol=0,
+            atol=1e-15,
+        )
 
 
-@pytest.mark.parametrize("optimizer", [GradientDescent(0.1), Momentum(0.05), Momentum(0.05, nesterov=True),
-                                       Adam(0.05), Adamax(0.05)], ids=repr)
-def test_every_optimiser_approaches_the_minimum_of_a_convex_quadratic(optimizer):
+@pytest.mark.parametrize(
+    "optimizer",
+    [
+        GradientDescent(0.1),
+        Momentum(0.05),
+        Momentum(0.05, nesterov=True),
+        Adam(0.05),
+        Adamax(0.05),
+    ],
+    ids=repr,
+)
+def test_every_optimiser_approaches_the_minimum_of_a_convex_quadratic(
+    optimizer,
+):
     start = np.array([[2.0, -1.0]])
     end = run(optimizer, quadratic_grad(np.array([1.0, 3.0])), start, 400)[-1]
     assert np.linalg.norm(end) < 0.05 * np.linalg.norm(start)
 
 
 def test_trajectory_shape():
-    assert run(GradientDescent(0.1), lambda x: x, np.zeros((7, 2)), 10).shape == (11, 7, 2)
+    assert run(
+        GradientDescent(0.1), lambda x: x, np.zeros((7, 2)), 10
+    ).shape == (11, 7, 2)
 
 
-@pytest.mark.parametrize("make", [lambda: GradientDescent(0), lambda: GradientDescent(-1.0),
-                                  lambda: Momentum(0.1, beta=1.0), lambda: Adam(beta2=1.5),
-                                  lambda: Adam(eps=0), lambda: Adamax(eps=-1.0)])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: GradientDescent(0),
+        lambda: GradientDescent(-1.0),
+        lambda: Momentum(0.1, beta=1.0),
+        lambda: Adam(beta2=1.5),
+        lambda: Adam(eps=0),
+        lambda: Adamax(eps=-1.0),
+    ],
+)
 def test_bad_hyper_parameters_are_value_errors(make):
     with pytest.raises(ValueError):
         make()

@@ -27,28 +27,45 @@ eigenvalue_lists = st.lists(st.floats(0.1, 10.0), min_size=1, max_size=6)
 
 
 @settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), eigenvalues=eigenvalue_lists, fraction=st.floats(0.05, 0.99),
-       batch=st.integers(1, 5), steps=st.integers(0, 25))
-def test_closed_form_matches_gradient_descent_run(seed, eigenvalues, fraction, batch, steps):
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    eigenvalues=eigenvalue_lists,
+    fraction=st.floats(0.05, 0.99),
+    batch=st.integers(1, 5),
+    steps=st.integers(0, 25),
+)
+def test_closed_form_matches_gradient_descent_run(
+    seed, eigenvalues, fraction, batch, steps
+):
     rng = np.random.default_rng(seed)
     Q, _ = quadratic_from_eigenvalues(eigenvalues, rng)
     n = len(eigenvalues)
     c = rng.standard_normal(n)
-    lr = fraction * 2 / max(eigenvalues)  # inside the stability interval, so nothing overflows
+    # inside the stability interval, so nothing overflows
+    lr = fraction * 2 / max(eigenvalues)
     x0 = rng.standard_normal((batch, n))
     trajectory = run(GradientDescent(lr=lr), gradient(Q, c), x0, steps)
     x_star = minimiser(Q, c)
     expected = gd_errors(Q, x0 - x_star, lr, steps)
     assert expected.shape == trajectory.shape
-    np.testing.assert_allclose(trajectory - x_star, expected, rtol=0, atol=1e-9 * (1 + np.abs(x_star).max()))
+    np.testing.assert_allclose(
+        trajectory - x_star,
+        expected,
+        rtol=0,
+        atol=1e-9 * (1 + np.abs(x_star).max()),
+    )
 
 
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), eigenvalues=eigenvalue_lists)
-def test_quadratic_has_the_requested_spectrum_and_orthonormal_eigenvectors(seed, eigenvalues):
+def test_quadratic_has_the_requested_spectrum_and_orthonormal_eigenvectors(
+    seed, eigenvalues
+):
     Q, U = quadratic_from_eigenvalues(eigenvalues, np.random.default_rng(seed))
     np.testing.assert_allclose(U.T @ U, np.eye(len(eigenvalues)), atol=1e-12)
-    np.testing.assert_allclose(Q @ U, U * np.asarray(eigenvalues), atol=1e-10 * max(eigenvalues))
+    np.testing.assert_allclose(
+        Q @ U, U * np.asarray(eigenvalues), atol=1e-10 * max(eigenvalues)
+    )
     np.testing.assert_array_equal(Q, Q.T)
 
 
@@ -65,7 +82,9 @@ def test_minimiser_is_where_the_gradient_vanishes(rng):
 @given(eigenvalues=eigenvalue_lists, lr=st.floats(1e-3, 5.0))
 def test_rate_is_the_largest_factor_over_the_whole_spectrum(eigenvalues, lr):
     lam = np.asarray(eigenvalues)
-    assert convergence_rate(lam, lr) == pytest.approx(np.abs(1 - lr * lam).max(), rel=1e-14)
+    assert convergence_rate(lam, lr) == pytest.approx(
+        np.abs(1 - lr * lam).max(), rel=1e-14
+    )
 
 
 def test_rate_is_the_measured_per_step_shrinking_of_the_slowest_component(rng):
@@ -74,7 +93,9 @@ def test_rate_is_the_measured_per_step_shrinking_of_the_slowest_component(rng):
     r0 = U[:, 0] + U[:, 2]  # only the λ_min and λ_max components
     for lr in (0.05, 0.2, 0.24):
         r = gd_errors(Q, r0, lr, 200)
-        measured = (np.linalg.norm(r[200]) / np.linalg.norm(r[150])) ** (1 / 50)
+        measured = (np.linalg.norm(r[200]) / np.linalg.norm(r[150])) ** (
+            1 / 50
+        )
         assert measured == pytest.approx(convergence_rate(lam, lr), rel=1e-6)
 
 
@@ -96,19 +117,30 @@ def test_optimal_rate_for_a_condition_number_of_ten():
 def test_classification_of_step_sizes_around_the_stability_boundary():
     lam = [1.0, 10.0]
     labels = classify_step(lam, [0.05, 0.1, 0.15, 0.2, 0.21])
-    assert list(labels) == [MONOTONE, MONOTONE, OSCILLATING, BOUNDARY, DIVERGING]
+    assert list(labels) == [
+        MONOTONE,
+        MONOTONE,
+        OSCILLATING,
+        BOUNDARY,
+        DIVERGING,
+    ]
 
 
 def test_slowest_direction_switches_at_the_optimal_step():
     lam = [1.0, 10.0]
-    assert list(slowest_direction(lam, [0.1, 2 / 11, 0.19])) == ["min", "tie", "max"]
+    assert list(slowest_direction(lam, [0.1, 2 / 11, 0.19])) == [
+        "min",
+        "tie",
+        "max",
+    ]
 
 
 def test_observed_behaviour_matches_the_prediction(rng):
     lam = np.array([1.0, 4.0, 10.0])
     Q, U = quadratic_from_eigenvalues(lam, rng)
     lrs = np.array([0.03, 0.08, 0.13, 0.19, 0.205, 0.25])
-    r = gd_errors(Q, rng.standard_normal((50, 3)), lrs[:, None], 12)  # (T+1, 6, 50, 3)
+    # (T+1, 6, 50, 3)
+    r = gd_errors(Q, rng.standard_normal((50, 3)), lrs[:, None], 12)
     observed = classify_trajectory(r @ U[:, 2])
     predicted = classify_step(lam, lrs)
     assert np.all(observed == predicted[:, None])
@@ -117,17 +149,26 @@ def test_observed_behaviour_matches_the_prediction(rng):
 def test_random_orthogonal_is_orthogonal_and_seeded():
     a = random_orthogonal(5, np.random.default_rng(3))
     np.testing.assert_allclose(a @ a.T, np.eye(5), atol=1e-12)
-    np.testing.assert_array_equal(a, random_orthogonal(5, np.random.default_rng(3)))
+    np.testing.assert_array_equal(
+        a, random_orthogonal(5, np.random.default_rng(3))
+    )
 
 
-@pytest.mark.parametrize("bad", [
-    np.array([[1.0, 1.0], [-1.0, 1.0]]),  # xᵀQx = |x|² > 0, but not symmetric
-    np.array([[1.0, 2.0], [2.0, 1.0]]),  # symmetric, eigenvalue −1
-    np.zeros((2, 2)),  # positive semi-definite only
-    np.ones((2, 3)),  # not square
-    np.ones(3),  # not a matrix
-])
-def test_check_spd_rejects_matrices_that_are_not_symmetric_positive_definite(bad):
+@pytest.mark.parametrize(
+    "bad",
+    [
+        np.array(
+            [[1.0, 1.0], [-1.0, 1.0]]
+        ),  # xᵀQx = |x|² > 0, but not symmetric
+        np.array([[1.0, 2.0], [2.0, 1.0]]),  # symmetric, eigenvalue −1
+        np.zeros((2, 2)),  # positive semi-definite only
+        np.ones((2, 3)),  # not square
+        np.ones(3),  # not a matrix
+    ],
+)
+def test_check_spd_rejects_matrices_that_are_not_symmetric_positive_definite(
+    bad,
+):
     with pytest.raises(ValueError):
         check_spd(bad)
 

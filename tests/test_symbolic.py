@@ -22,7 +22,9 @@ def test_matrix_symbol_derivative_is_the_transpose(m, n):
     A_expr, x_expr = sp.MatrixSymbol("A", m, n), sp.MatrixSymbol("x", n, 1)
     A, x = sym.matrix("a", m, n), sym.vector("x", n)
     same = dict(zip(A_expr.as_explicit(), A))
-    denominator = sp.Matrix((A_expr * x_expr).diff(x_expr).as_explicit()).subs(same)
+    denominator = sp.Matrix((A_expr * x_expr).diff(x_expr).as_explicit()).subs(
+        same
+    )
     assert denominator == sym.jacobian(A * x, x).T
 
 

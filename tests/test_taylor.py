@@ -15,14 +15,23 @@ seeds = st.integers(min_value=0, max_value=2**32 - 1)
 @given(n=dims, seed=seeds)
 def test_model_of_a_quadratic_is_the_quadratic_itself(n, seed):
     rng = np.random.default_rng(seed)
-    Q, b, x0 = rng.standard_normal((n, n)), rng.standard_normal(n), rng.standard_normal(n)  # Q not symmetric
+    # Q not symmetric
+    Q, b, x0 = (
+        rng.standard_normal((n, n)),
+        rng.standard_normal(n),
+        rng.standard_normal(n),
+    )
 
     def f(x):
         return x @ Q @ x + b @ x + 1.5
 
     model = second_order_model(f(x0), Q @ x0 + Q.T @ x0 + b, Q + Q.T, x0)
     points = rng.standard_normal((5, 3, n)) * 3.0  # a batch of far-away points
-    assert_close(model(points), np.array([[f(p) for p in row] for row in points]), rtol=1e-10)
+    assert_close(
+        model(points),
+        np.array([[f(p) for p in row] for row in points]),
+        rtol=1e-10,
+    )
 
 
 def test_model_matches_value_gradient_and_hessian_at_the_expansion_point(rng):
@@ -31,7 +40,10 @@ def test_model_matches_value_gradient_and_hessian_at_the_expansion_point(rng):
     model = second_order_model(0.7, g, H, x0)
     assert model(x0) == 0.7
     assert_close(numerical_gradient(model, x0), g)
-    assert_close(numerical_hessian(model, x0), H + H.T - (H + H.T) / 2, rtol=1e-6)  # only the symmetric part
+    # only the symmetric part
+    assert_close(
+        numerical_hessian(model, x0), H + H.T - (H + H.T) / 2, rtol=1e-6
+    )
 
 
 def test_model_error_of_a_cubic_shrinks_with_slope_three(rng):
@@ -39,9 +51,12 @@ def test_model_error_of_a_cubic_shrinks_with_slope_three(rng):
     x0, direction = rng.standard_normal(2), rng.standard_normal(2)
 
     def f(x):
-        return np.exp(x[..., 0]) * np.sin(x[..., 1]) + (x @ c) ** 3  # one point (2,) or a batch (k, 2)
+        # one point (2,) or a batch (k, 2)
+        return np.exp(x[..., 0]) * np.sin(x[..., 1]) + (x @ c) ** 3
 
-    model = second_order_model(f(x0), numerical_gradient(f, x0), numerical_hessian(f, x0), x0)
+    model = second_order_model(
+        f(x0), numerical_gradient(f, x0), numerical_hessian(f, x0), x0
+    )
     radii = np.logspace(-2, -1, 6)
     points = x0 + radii[:, None] * direction
     errors = np.abs(f(points) - model(points))
@@ -49,7 +64,10 @@ def test_model_error_of_a_cubic_shrinks_with_slope_three(rng):
 
 
 @settings(max_examples=30, deadline=None)
-@given(p=st.floats(min_value=-3, max_value=5), c=st.floats(min_value=1e-3, max_value=1e3))
+@given(
+    p=st.floats(min_value=-3, max_value=5),
+    c=st.floats(min_value=1e-3, max_value=1e3),
+)
 def test_loglog_slope_recovers_the_power(p, c):
     x = np.logspace(-3, 0, 7)
     assert loglog_slope(x, c * x**p) == pytest.approx(p, abs=1e-9)
@@ -59,7 +77,9 @@ def test_bad_shapes_are_rejected():
     with pytest.raises(ValueError, match="hessian"):
         second_order_model(1.0, np.zeros(2), np.zeros((2, 3)), np.zeros(2))
     with pytest.raises(ValueError, match="scalar"):
-        second_order_model(np.zeros(2), np.zeros(2), np.zeros((2, 2)), np.zeros(2))
+        second_order_model(
+            np.zeros(2), np.zeros(2), np.zeros((2, 2)), np.zeros(2)
+        )
     model = second_order_model(1.0, np.zeros(2), np.eye(2), np.zeros(2))
     with pytest.raises(ValueError, match=r"\(\.\.\., 2\)"):
         model(np.zeros((4, 3)))

@@ -23,6 +23,7 @@ Chromium is driven through the DevTools protocol over a pipe (--remote-debugging
 messages separated by NUL bytes on file descriptors 3 and 4), so no package beyond the standard
 library is needed. Prints one line per page and ends with `N passed, M failed`; exits 1 on failure.
 """
+
 import argparse
 import base64
 import fcntl
@@ -135,11 +136,17 @@ def ensure_chromium():
     if Path(CHROMIUM).exists():
         return CHROMIUM
     if os.geteuid() != 0:
-        sys.exit(f"{CHROMIUM} is missing: run `apt-get update && apt-get install -y chromium` as root")
+        sys.exit(
+            f"{CHROMIUM} is missing: run `apt-get update && apt-get install -y chromium` as root"
+        )
     print("installing Debian's chromium with apt-get", flush=True)
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     subprocess.run(["apt-get", "update"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", "chromium"], check=True, env=env)
+    subprocess.run(
+        ["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
+        check=True,
+        env=env,
+    )
     return CHROMIUM
 
 
@@ -157,38 +164,65 @@ class Browser:
         to_chrome_r, self._to_chrome = os.pipe()
         self._from_chrome, from_chrome_w = os.pipe()
         flags = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-default-apps", "--disable-extensions", "--mute-audio", "--hide-scrollbars",
-            f"--user-data-dir={profile}", "--window-size=1280,900", "--remote-debugging-pipe",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-default-apps",
+            "--disable-extensions",
+            "--mute-audio",
+            "--hide-scrollbars",
+            f"--user-data-dir={profile}",
+            "--window-size=1280,900",
+            "--remote-debugging-pipe",
             # Nothing leaves the machine: every host name but the local server fails to resolve,
             # and any direct connection goes to a dead proxy.
             "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-            "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=127.0.0.1;localhost",
+            "--proxy-server=http://127.0.0.1:9",
+            "--proxy-bypass-list=127.0.0.1;localhost",
             "about:blank",
         ]
         # Chromium reads commands on descriptor 3 and writes replies on 4. The pipe ends are first
         # moved above 9 so that placing them on 3 and 4 in the child cannot overwrite one another.
-        to_chrome_r, from_chrome_w = (_high_fd(to_chrome_r), _high_fd(from_chrome_w))
+        to_chrome_r, from_chrome_w = (
+            _high_fd(to_chrome_r),
+            _high_fd(from_chrome_w),
+        )
 
-        def place_pipes():  # runs in the child between fork and exec (before any thread starts here)
+        # runs in the child between fork and exec (before any thread starts here)
+        def place_pipes():
             os.dup2(to_chrome_r, 3)
             os.dup2(from_chrome_w, 4)
 
-        self.proc = subprocess.Popen([executable, *flags], preexec_fn=place_pipes, close_fds=False,
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [executable, *flags],
+            preexec_fn=place_pipes,
+            close_fds=False,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         os.close(to_chrome_r)
         os.close(from_chrome_w)
         self._next_id = 0
         self._messages = queue.Queue()
         self.events = []
         threading.Thread(target=self._read, daemon=True).start()
-        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-        self.session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        target = self.call("Target.createTarget", {"url": "about:blank"})[
+            "targetId"
+        ]
+        self.session = self.call(
+            "Target.attachToTarget", {"targetId": target, "flatten": True}
+        )["sessionId"]
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.call(f"{domain}.enable", session=True)
-        self.call("Network.setCacheDisabled", {"cacheDisabled": True}, session=True)
+        self.call(
+            "Network.setCacheDisabled", {"cacheDisabled": True}, session=True
+        )
 
     def _read(self):
         buffer = b""
@@ -204,7 +238,9 @@ class Browser:
 
     def _next(self, deadline):
         try:
-            message = self._messages.get(timeout=max(0.01, deadline - time.monotonic()))
+            message = self._messages.get(
+                timeout=max(0.01, deadline - time.monotonic())
+            )
         except queue.Empty:
             raise TimeoutError("Chromium did not answer in time") from None
         if message is None:
@@ -213,7 +249,11 @@ class Browser:
 
     def call(self, method, params=None, session=False, timeout=PAGE_TIMEOUT):
         self._next_id += 1
-        message = {"id": self._next_id, "method": method, "params": params or {}}
+        message = {
+            "id": self._next_id,
+            "method": method,
+            "params": params or {},
+        }
         if session:
             message["sessionId"] = self.session
         os.write(self._to_chrome, json.dumps(message).encode() + b"\0")
@@ -235,10 +275,19 @@ class Browser:
                 self.events.append(message)
 
     def evaluate(self, expression):
-        result = self.call("Runtime.evaluate", {"expression": expression, "awaitPromise": True,
-                                                "returnByValue": True}, session=True)
+        result = self.call(
+            "Runtime.evaluate",
+            {
+                "expression": expression,
+                "awaitPromise": True,
+                "returnByValue": True,
+            },
+            session=True,
+        )
         if "exceptionDetails" in result:
-            raise RuntimeError(f"page check threw: {result['exceptionDetails']}")
+            raise RuntimeError(
+                f"page check threw: {result['exceptionDetails']}"
+            )
         return result["result"]["value"]
 
     def close(self):
@@ -264,25 +313,49 @@ def console_problems(events):
     problems, urls = [], {}
     for event in events:
         method, params = event["method"], event.get("params", {})
-        if _browser_probe(params.get("entry", {}).get("url", "") or params.get("response", {}).get("url", "")
-                          or urls.get(params.get("requestId"), "")):
+        if _browser_probe(
+            params.get("entry", {}).get("url", "")
+            or params.get("response", {}).get("url", "")
+            or urls.get(params.get("requestId"), "")
+        ):
             continue
         if method == "Network.requestWillBeSent":
             urls[params["requestId"]] = params["request"]["url"]
-        elif method == "Runtime.consoleAPICalled" and params["type"] in ("error", "assert"):
-            text = " ".join(str(a.get("value", a.get("description", ""))) for a in params["args"])
+        elif method == "Runtime.consoleAPICalled" and params["type"] in (
+            "error",
+            "assert",
+        ):
+            text = " ".join(
+                str(a.get("value", a.get("description", "")))
+                for a in params["args"]
+            )
             problems.append(f"console.{params['type']}: {text[:200]}")
         elif method == "Runtime.exceptionThrown":
             details = params["exceptionDetails"]
-            text = details.get("exception", {}).get("description") or details.get("text", "")
-            problems.append(f"uncaught exception: {text.splitlines()[0][:200] if text else details}")
-        elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
+            text = details.get("exception", {}).get(
+                "description"
+            ) or details.get("text", "")
+            problems.append(
+                f"uncaught exception: {text.splitlines()[0][:200] if text else details}"
+            )
+        elif (
+            method == "Log.entryAdded" and params["entry"]["level"] == "error"
+        ):
             entry = params["entry"]
-            problems.append(f"console error ({entry['source']}): {entry['text'][:200]} {entry.get('url', '')}")
-        elif method == "Network.responseReceived" and params["response"]["status"] >= 400:
-            problems.append(f"HTTP {params['response']['status']}: {params['response']['url']}")
+            problems.append(
+                f"console error ({entry['source']}): {entry['text'][:200]} {entry.get('url', '')}"
+            )
+        elif (
+            method == "Network.responseReceived"
+            and params["response"]["status"] >= 400
+        ):
+            problems.append(
+                f"HTTP {params['response']['status']}: {params['response']['url']}"
+            )
         elif method == "Network.loadingFailed" and not params.get("canceled"):
-            problems.append(f"request failed ({params['errorText']}): {urls.get(params['requestId'], '?')}")
+            problems.append(
+                f"request failed ({params['errorText']}): {urls.get(params['requestId'], '?')}"
+            )
     return list(dict.fromkeys(problems))
 
 
@@ -299,8 +372,13 @@ class LinkParser(html.parser.HTMLParser):
         if tag == "a" and attrs.get("href") is not None:
             self.links.append(attrs["href"])
         # index.html is a redirect (<meta http-equiv="Refresh" content="0; url=intro.html">).
-        if tag == "meta" and (attrs.get("http-equiv") or "").lower() == "refresh":
-            match = re.search(r"url=(.*)", attrs.get("content") or "", re.IGNORECASE)
+        if (
+            tag == "meta"
+            and (attrs.get("http-equiv") or "").lower() == "refresh"
+        ):
+            match = re.search(
+                r"url=(.*)", attrs.get("content") or "", re.IGNORECASE
+            )
             if match:
                 self.links.append(match.group(1).strip().strip("'\""))
                 self.redirect = True
@@ -323,25 +401,52 @@ def broken_links(site, pages):
         for href in parse(page).links:
             url = urllib.parse.urlsplit(href)
             if url.scheme or url.netloc or href.startswith("//"):
-                continue  # external (http, mailto, javascript): not ours to resolve offline
-            target = page if not url.path else (page.parent / urllib.parse.unquote(url.path)).resolve()
+                # external (http, mailto, javascript): not ours to resolve offline
+                continue
+            target = (
+                page
+                if not url.path
+                else (page.parent / urllib.parse.unquote(url.path)).resolve()
+            )
             if target.is_dir():
                 target = target / "index.html"
-            if site.resolve() not in target.resolve().parents or not target.is_file():
+            if (
+                site.resolve() not in target.resolve().parents
+                or not target.is_file()
+            ):
                 broken.setdefault(page, []).append(f"{href} (no such file)")
                 continue
             fragment = urllib.parse.unquote(url.fragment)
-            if fragment and target.suffix == ".html" and fragment not in parse(target).ids:
-                broken.setdefault(page, []).append(f"{href} (no id {fragment!r} in {target.name})")
+            if (
+                fragment
+                and target.suffix == ".html"
+                and fragment not in parse(target).ids
+            ):
+                broken.setdefault(page, []).append(
+                    f"{href} (no id {fragment!r} in {target.name})"
+                )
     return broken, redirects
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--site", type=Path, default=ROOT / "_build" / "html", help="the built HTML")
-    parser.add_argument("--screenshots", type=Path, default=None,
-                        help="where to save PNGs (default: screenshots/ next to the site's html/)")
-    parser.add_argument("--only", nargs="*", help="check only these pages (paths relative to the site)")
+    parser.add_argument(
+        "--site",
+        type=Path,
+        default=ROOT / "_build" / "html",
+        help="the built HTML",
+    )
+    parser.add_argument(
+        "--screenshots",
+        type=Path,
+        default=None,
+        help="where to save PNGs (default: screenshots/ next to the site's html/)",
+    )
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        help="check only these pages (paths relative to the site)",
+    )
     args = parser.parse_args(argv)
     start = time.monotonic()
     site = args.site.resolve()
@@ -351,17 +456,23 @@ def main(argv=None):
     shutil.rmtree(shots, ignore_errors=True)
     shots.mkdir(parents=True)
     pages = sorted(site.rglob("*.html"))
-    pages = [p for p in pages if "_static" not in p.relative_to(site).parts
-             and "_sources" not in p.relative_to(site).parts]
+    pages = [
+        p
+        for p in pages
+        if "_static" not in p.relative_to(site).parts
+        and "_sources" not in p.relative_to(site).parts
+    ]
     if args.only:
         pages = [site / p for p in args.only]
     links, redirects = broken_links(site, pages)
 
     executable = ensure_chromium()
     profile = tempfile.mkdtemp(prefix="check-site-profile-")
-    browser = Browser(executable, profile)  # forks before any thread of ours exists
+    # forks before any thread of ours exists
+    browser = Browser(executable, profile)
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     failed = passed = 0
@@ -374,45 +485,103 @@ def main(argv=None):
                 QuietHandler.errors.clear()
                 report = {}
                 try:
-                    nav = browser.call("Page.navigate", {"url": base + rel}, session=True)
+                    nav = browser.call(
+                        "Page.navigate", {"url": base + rel}, session=True
+                    )
                     if nav.get("errorText"):
-                        raise RuntimeError(f"navigation failed: {nav['errorText']}")
+                        raise RuntimeError(
+                            f"navigation failed: {nav['errorText']}"
+                        )
                     # A redirect page is checked as what the reader ends up on: its target.
-                    browser.wait_for("Page.loadEventFired", count=2 if page in redirects else 1)
+                    browser.wait_for(
+                        "Page.loadEventFired",
+                        count=2 if page in redirects else 1,
+                    )
                     report = browser.evaluate(CHECK_JS)
                     # Full page: make the viewport as tall as the page (captureBeyondViewport alone
                     # shifts the sticky sidebars), capture, then restore the 1280x900 window.
-                    size = browser.call("Page.getLayoutMetrics", session=True)["cssContentSize"]
+                    size = browser.call("Page.getLayoutMetrics", session=True)[
+                        "cssContentSize"
+                    ]
                     height = max(900, int(size["height"]))
-                    browser.call("Emulation.setDeviceMetricsOverride", {
-                        "width": 1280, "height": height,
-                        "deviceScaleFactor": 1, "mobile": False}, session=True)
+                    browser.call(
+                        "Emulation.setDeviceMetricsOverride",
+                        {
+                            "width": 1280,
+                            "height": height,
+                            "deviceScaleFactor": 1,
+                            "mobile": False,
+                        },
+                        session=True,
+                    )
                     # One PNG per SHOT_HEIGHT pixels: a single capture is capped near 16384 px.
                     stem = rel[: -len(".html")].replace("/", "__")
-                    for part, top in enumerate(range(0, height, SHOT_HEIGHT), start=1):
-                        clip = {"x": 0, "y": top, "width": 1280,
-                                "height": min(SHOT_HEIGHT, height - top), "scale": 1}
-                        shot = browser.call("Page.captureScreenshot", {"format": "png", "clip": clip},
-                                            session=True)
-                        name = f"{stem}.png" if part == 1 else f"{stem}.part{part}.png"
-                        (shots / name).write_bytes(base64.b64decode(shot["data"]))
-                    browser.call("Emulation.clearDeviceMetricsOverride", session=True)
+                    for part, top in enumerate(
+                        range(0, height, SHOT_HEIGHT), start=1
+                    ):
+                        clip = {
+                            "x": 0,
+                            "y": top,
+                            "width": 1280,
+                            "height": min(SHOT_HEIGHT, height - top),
+                            "scale": 1,
+                        }
+                        shot = browser.call(
+                            "Page.captureScreenshot",
+                            {"format": "png", "clip": clip},
+                            session=True,
+                        )
+                        name = (
+                            f"{stem}.png"
+                            if part == 1
+                            else f"{stem}.part{part}.png"
+                        )
+                        (shots / name).write_bytes(
+                            base64.b64decode(shot["data"])
+                        )
+                    browser.call(
+                        "Emulation.clearDeviceMetricsOverride", session=True
+                    )
                 except (RuntimeError, TimeoutError) as error:
                     problems.append(str(error))
-                problems += [f"formula not typeset: {t!r}" for t in report.get("untypeset", [])]
-                problems += [f"MathJax error: {t}" for t in report.get("mathErrors", [])]
-                problems += [f"raw TeX in text: {t!r}" for t in report.get("rawTex", [])]
-                problems += [f"image did not load: {s}" for s in report.get("brokenImages", [])]
-                problems += [f"exercise/solution hidden: {t}" for t in report.get("hiddenBlocks", [])]
-                problems += [f"hide-input cell not collapsed: {t!r}" for t in report.get("notCollapsed", [])]
+                problems += [
+                    f"formula not typeset: {t!r}"
+                    for t in report.get("untypeset", [])
+                ]
+                problems += [
+                    f"MathJax error: {t}" for t in report.get("mathErrors", [])
+                ]
+                problems += [
+                    f"raw TeX in text: {t!r}" for t in report.get("rawTex", [])
+                ]
+                problems += [
+                    f"image did not load: {s}"
+                    for s in report.get("brokenImages", [])
+                ]
+                problems += [
+                    f"exercise/solution hidden: {t}"
+                    for t in report.get("hiddenBlocks", [])
+                ]
+                problems += [
+                    f"hide-input cell not collapsed: {t!r}"
+                    for t in report.get("notCollapsed", [])
+                ]
                 if report.get("math") and not report.get("mathjax"):
-                    problems.append("page has formulas but MathJax did not load")
+                    problems.append(
+                        "page has formulas but MathJax did not load"
+                    )
                 problems += console_problems(browser.events)
-                problems += [f"server answered {e}" for e in QuietHandler.errors if not _browser_probe(e.split()[1])]
+                problems += [
+                    f"server answered {e}"
+                    for e in QuietHandler.errors
+                    if not _browser_probe(e.split()[1])
+                ]
                 problems = list(dict.fromkeys(problems))
-                counts = (f"{report.get('math', '?')} formulas, {report.get('images', '?')} images, "
-                          f"{report.get('exercises', '?')} exercise/solution blocks, "
-                          f"{report.get('hideInput', '?')} hidden inputs")
+                counts = (
+                    f"{report.get('math', '?')} formulas, {report.get('images', '?')} images, "
+                    f"{report.get('exercises', '?')} exercise/solution blocks, "
+                    f"{report.get('hideInput', '?')} hidden inputs"
+                )
                 if problems:
                     failed += 1
                     print(f"FAIL {rel}: {counts}")

@@ -14,12 +14,15 @@ def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
         return
     seen, unique = set(), []
     for script in scripts:
-        key = (str(getattr(script, "filename", script) or ""),
-               tuple(sorted(getattr(script, "attributes", {}).items())))
+        key = (
+            str(getattr(script, "filename", script) or ""),
+            tuple(sorted(getattr(script, "attributes", {}).items())),
+        )
         if key not in seen:
             seen.add(key)
             unique.append(script)
-    scripts[:] = unique  # in place: the builder restores its own list after each page
+    # in place: the builder restores its own list after each page
+    scripts[:] = unique
 
 
 def setup(app):

@@ -3,6 +3,7 @@
 Run through `make outputs`. Two runs in a row give byte-identical files: timing metadata is
 not recorded, the kernel gets a fixed hash seed, and the JSON is written in one fixed form.
 """
+
 import os
 import sys
 from pathlib import Path
@@ -15,8 +16,12 @@ def coalesce_streams(cell) -> None:
     """Merge consecutive stdout (or stderr) chunks: the kernel splits prints at arbitrary points."""
     merged = []
     for output in cell.get("outputs", []):
-        if merged and output.output_type == "stream" and merged[-1].output_type == "stream" \
-                and merged[-1].name == output.name:
+        if (
+            merged
+            and output.output_type == "stream"
+            and merged[-1].output_type == "stream"
+            and merged[-1].name == output.name
+        ):
             merged[-1].text += output.text
         else:
             merged.append(output)
@@ -29,19 +34,33 @@ def execute(path: Path) -> None:
         nb,
         timeout=600,
         kernel_name="python3",
-        record_timing=False,  # wall-clock timestamps would make every run differ
+        # wall-clock timestamps would make every run differ
+        record_timing=False,
         resources={"metadata": {"path": str(path.parent)}},
     )
-    client.execute(env={**os.environ, "PYTHONHASHSEED": "0", "MPLBACKEND": "module://matplotlib_inline.backend_inline"})
+    client.execute(
+        env={
+            **os.environ,
+            "PYTHONHASHSEED": "0",
+            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        }
+    )
     for index, cell in enumerate(nb.cells):
-        cell.id = f"cell-{index}"  # authoring tools assign random ids; keep diffs to what changed
+        # authoring tools assign random ids; keep diffs to what changed
+        cell.id = f"cell-{index}"
         if cell.cell_type == "code":
             coalesce_streams(cell)
     # Only what the book needs: no authoring-tool metadata, no Python version of the machine.
-    nb.metadata = nbformat.from_dict({
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"},
-    })
+    nb.metadata = nbformat.from_dict(
+        {
+            "kernelspec": {
+                "display_name": "Python 3",
+                "language": "python",
+                "name": "python3",
+            },
+            "language_info": {"name": "python"},
+        }
+    )
     nbformat.write(nb, path)
 
 

@@ -11,6 +11,7 @@ The network of problem 4, for a batch of ``m`` examples stored as the **columns*
 parameters with extra *leading* axes, so that many networks (seeds, initialisations) are
 evaluated and trained at once on the same data; ``X`` and ``y`` are shared by all of them.
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -40,22 +41,36 @@ class Cache(NamedTuple):
 
 def _real_array(value, name: str) -> np.ndarray:
     array = np.asarray(value)
-    if not (np.issubdtype(array.dtype, np.floating) or np.issubdtype(array.dtype, np.integer)) or array.dtype == bool:
-        raise TypeError(f"{name} must be an array of real numbers, got dtype {array.dtype}")
+    if (
+        not (
+            np.issubdtype(array.dtype, np.floating)
+            or np.issubdtype(array.dtype, np.integer)
+        )
+        or array.dtype == bool
+    ):
+        raise TypeError(
+            f"{name} must be an array of real numbers, got dtype {array.dtype}"
+        )
     return array.astype(np.float64)
 
 
 def check_params(params) -> Params:
     """``params`` as a :class:`Params` of float64 arrays; ``ValueError`` naming the expected shapes otherwise."""
     if not isinstance(params, Params):
-        raise TypeError(f"params must be a dlmath.backprop.Params, got {type(params).__name__}")
-    W1, b1, w2, b2 = (_real_array(p, name) for p, name in zip(params, Params._fields))
+        raise TypeError(
+            f"params must be a dlmath.backprop.Params, got {type(params).__name__}"
+        )
+    W1, b1, w2, b2 = (
+        _real_array(p, name) for p, name in zip(params, Params._fields)
+    )
     if W1.ndim < 2:
         raise ValueError(f"W1 must have shape (*B, D_a1, D_x), got {W1.shape}")
     hidden, batch = W1.shape[:-1], W1.shape[:-2]
     if b1.shape != hidden or w2.shape != hidden or b2.shape != batch:
-        raise ValueError(f"with W1 of shape {W1.shape} expected b1 and w2 of shape {hidden} and b2 of shape {batch}, "
-                         f"got {b1.shape}, {w2.shape}, {b2.shape}")
+        raise ValueError(
+            f"with W1 of shape {W1.shape} expected b1 and w2 of shape {hidden} and b2 of shape {batch}, "
+            f"got {b1.shape}, {w2.shape}, {b2.shape}"
+        )
     return Params(W1, b1, w2, b2)
 
 
@@ -63,9 +78,13 @@ def check_data(X, y, d_x: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``X`` of shape ``(D_x, m)`` (examples are columns) and labels ``y`` in [0, 1] of shape ``(m,)``."""
     X, y = _real_array(X, "X"), _real_array(y, "y")
     if X.ndim != 2 or y.shape != (X.shape[1],):
-        raise ValueError(f"expected X of shape (D_x, m) and y of shape (m,), got {X.shape} and {y.shape}")
+        raise ValueError(
+            f"expected X of shape (D_x, m) and y of shape (m,), got {X.shape} and {y.shape}"
+        )
     if d_x is not None and X.shape[0] != d_x:
-        raise ValueError(f"W1 has D_x = {d_x} columns but X has {X.shape[0]} rows: expected X of shape ({d_x}, m)")
+        raise ValueError(
+            f"W1 has D_x = {d_x} columns but X has {X.shape[0]} rows: expected X of shape ({d_x}, m)"
+        )
     if not np.all((y >= 0) & (y <= 1)):
         raise ValueError("labels y must lie in [0, 1]")
     return X, y
@@ -79,7 +98,9 @@ def relu(z):
 def relu_derivative(z, at_zero: float = 0.0):
     """dReLU/dz elementwise: 1 for z > 0, 0 for z < 0 and ``at_zero`` (any value in [0, 1] is a subgradient) at 0."""
     if not 0.0 <= at_zero <= 1.0:
-        raise ValueError(f"at_zero must be a subgradient of ReLU at 0, a number in [0, 1], got {at_zero!r}")
+        raise ValueError(
+            f"at_zero must be a subgradient of ReLU at 0, a number in [0, 1], got {at_zero!r}"
+        )
     z = np.asarray(z, dtype=np.float64)
     return np.where(z > 0, 1.0, np.where(z < 0, 0.0, at_zero))
 
@@ -93,21 +114,26 @@ def sigmoid(z):
 
 def bce_naive(y_hat, y):
     """Binary cross-entropy from probabilities, −[y log ŷ + (1 − y) log(1 − ŷ)]: inf or nan once ŷ rounds to 0 or 1."""
-    y_hat, y = np.asarray(y_hat, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    y_hat, y = (
+        np.asarray(y_hat, dtype=np.float64),
+        np.asarray(y, dtype=np.float64),
+    )
     return -(y * np.log(y_hat) + (1 - y) * np.log(1 - y_hat))
 
 
 def bce_with_logits(z, y):
     """Binary cross-entropy from the logit z: softplus(z) − y z = max(z, 0) − y z + log(1 + e^{−|z|})."""
     z, y = np.asarray(z, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    return np.maximum(z, 0.0) - y * z + np.log1p(np.exp(-np.abs(z)))  # e^{−|z|} ≤ 1: no overflow
+    # e^{−|z|} ≤ 1: no overflow
+    return np.maximum(z, 0.0) - y * z + np.log1p(np.exp(-np.abs(z)))
 
 
 def _forward(params: Params, X: np.ndarray) -> Cache:
     W1, b1, w2, b2 = params
     Z1 = W1 @ X + b1[..., :, None]  # (*B, D_a1, m)
     A1 = relu(Z1)
-    z2 = np.einsum("...k,...km->...m", w2, A1) + b2[..., None]  # the row w2 times A1
+    # the row w2 times A1
+    z2 = np.einsum("...k,...km->...m", w2, A1) + b2[..., None]
     return Cache(Z1, A1, z2, sigmoid(z2))
 
 
@@ -116,7 +142,9 @@ def forward(params: Params, X) -> Cache:
     params = check_params(params)
     X = _real_array(X, "X")
     if X.ndim != 2 or X.shape[0] != params.W1.shape[-1]:
-        raise ValueError(f"expected X of shape ({params.W1.shape[-1]}, m) to match W1 of shape {params.W1.shape}, got {X.shape}")
+        raise ValueError(
+            f"expected X of shape ({params.W1.shape[-1]}, m) to match W1 of shape {params.W1.shape}, got {X.shape}"
+        )
     return _forward(params, X)
 
 
@@ -126,14 +154,24 @@ def cost(params: Params, X, y):
     return bce_with_logits(forward(params, X).z2, y).mean(axis=-1)
 
 
-def _backward(params: Params, X: np.ndarray, y: np.ndarray, cache: Cache, relu_at_zero: float) -> Params:
+def _backward(
+    params: Params,
+    X: np.ndarray,
+    y: np.ndarray,
+    cache: Cache,
+    relu_at_zero: float,
+) -> Params:
     m = X.shape[1]
-    dz2 = (cache.y_hat - y) / m  # ∂J/∂z2 = δ1 δ2, after the cancellation of ŷ(1 − ŷ)
+    # ∂J/∂z2 = δ1 δ2, after the cancellation of ŷ(1 − ŷ)
+    dz2 = (cache.y_hat - y) / m
     grad_w2 = np.einsum("...m,...km->...k", dz2, cache.A1)  # dz2 A1ᵀ
     grad_b2 = dz2.sum(axis=-1)
-    dA1 = params.w2[..., :, None] * dz2[..., None, :]  # w2ᵀ dz2: δ3ᵀ times the upstream row
-    dZ1 = dA1 * relu_derivative(cache.Z1, relu_at_zero)  # the diagonal Jacobian δ4 as a product
-    grad_W1 = dZ1 @ X.T  # Σ_i dZ1[:, i] x⁽ⁱ⁾ᵀ: the contraction of the 3-tensor δ5
+    # w2ᵀ dz2: δ3ᵀ times the upstream row
+    dA1 = params.w2[..., :, None] * dz2[..., None, :]
+    # the diagonal Jacobian δ4 as a product
+    dZ1 = dA1 * relu_derivative(cache.Z1, relu_at_zero)
+    # Σ_i dZ1[:, i] x⁽ⁱ⁾ᵀ: the contraction of the 3-tensor δ5
+    grad_W1 = dZ1 @ X.T
     return Params(grad_W1, dZ1.sum(axis=-1), grad_w2, grad_b2)
 
 
@@ -144,10 +182,14 @@ def gradients(params: Params, X, y, relu_at_zero: float = 0.0) -> Params:
     return _backward(params, X, y, _forward(params, X), relu_at_zero)
 
 
-def init_params(rng: np.random.Generator, d_x: int, d_a1: int, batch: tuple = ()) -> Params:
+def init_params(
+    rng: np.random.Generator, d_x: int, d_a1: int, batch: tuple = ()
+) -> Params:
     """He initialisation (variance 2/fan-in) for the weights, zero biases, for ``batch`` networks at once."""
     if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
+        raise TypeError(
+            f"rng must be a numpy Generator, got {type(rng).__name__}"
+        )
     as_count(d_x, "d_x", 1)
     as_count(d_a1, "d_a1", 1)
     batch = tuple(batch)
@@ -156,7 +198,9 @@ def init_params(rng: np.random.Generator, d_x: int, d_a1: int, batch: tuple = ()
     return Params(W1, np.zeros(batch + (d_a1,)), w2, np.zeros(batch))
 
 
-def train(params: Params, X, y, lr: float, steps: int) -> tuple[Params, np.ndarray]:
+def train(
+    params: Params, X, y, lr: float, steps: int
+) -> tuple[Params, np.ndarray]:
     """Full-batch gradient descent with :func:`gradients`; returns the last parameters and J at every step, shape ``(steps + 1, *B)``."""
     if not (isinstance(lr, (int, float)) and np.isfinite(lr) and lr > 0):
         raise ValueError(f"lr must be a positive finite number, got {lr!r}")
@@ -165,7 +209,8 @@ def train(params: Params, X, y, lr: float, steps: int) -> tuple[Params, np.ndarr
     X, y = check_data(X, y, params.W1.shape[-1])
     history = []
     for _ in range(steps + 1):
-        cache = _forward(params, X)  # one forward pass gives J and the gradient at the same point
+        # one forward pass gives J and the gradient at the same point
+        cache = _forward(params, X)
         history.append(bce_with_logits(cache.z2, y).mean(axis=-1))
         if len(history) > steps:
             break
@@ -180,7 +225,9 @@ def accuracy(params: Params, X, y):
     return ((forward(params, X).z2 > 0) == (y > 0.5)).mean(axis=-1)
 
 
-def train_logistic(X, y, lr: float, steps: int, batch: tuple = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def train_logistic(
+    X, y, lr: float, steps: int, batch: tuple = ()
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Logistic regression ŷ = σ(w x + b) from zero by gradient descent (∂J/∂w = (ŷ − y) Xᵀ / m); returns w, b, J history."""
     X, y = check_data(X, y)
     w, b = np.zeros(tuple(batch) + (X.shape[0],)), np.zeros(tuple(batch))
@@ -194,13 +241,18 @@ def train_logistic(X, y, lr: float, steps: int, batch: tuple = ()) -> tuple[np.n
     return w, b, np.array(history)
 
 
-def two_circles(rng: np.random.Generator, m: int, noise: float = 0.1, radii=(0.5, 1.0)) -> tuple[np.ndarray, np.ndarray]:
+def two_circles(
+    rng: np.random.Generator, m: int, noise: float = 0.1, radii=(0.5, 1.0)
+) -> tuple[np.ndarray, np.ndarray]:
     """``m`` points on two noisy concentric circles, label 1 on the outer one: X of shape (2, m), y of shape (m,)."""
     as_count(m, "m", 2)
-    y = (np.arange(m) % 2).astype(np.float64)  # alternate labels: classes of equal size
+    # alternate labels: classes of equal size
+    y = (np.arange(m) % 2).astype(np.float64)
     angle = rng.uniform(0, 2 * np.pi, m)
     radius = np.where(y == 1, radii[1], radii[0])
-    X = radius * np.stack([np.cos(angle), np.sin(angle)]) + noise * rng.standard_normal((2, m))
+    X = radius * np.stack(
+        [np.cos(angle), np.sin(angle)]
+    ) + noise * rng.standard_normal((2, m))
     return X, y
 
 
@@ -237,17 +289,47 @@ def network_graph(d_x: str = "D_x", d_a1: str = "D_{a_1}"):
 def draw_graph(ax, nodes: dict, edges: list, highlight=()) -> None:
     """Draw a computation graph on ``ax``: a rounded box per node, an arrow per edge with its label at the midpoint."""
     for name, (x, y, label) in nodes.items():
-        ax.text(x, y, label, ha="center", va="center", fontsize=10,
-                bbox=dict(boxstyle="round,pad=0.35", fc="#e8f0fb" if name not in highlight else "#fde8c8", ec="#335"))
+        ax.text(
+            x,
+            y,
+            label,
+            ha="center",
+            va="center",
+            fontsize=10,
+            bbox=dict(
+                boxstyle="round,pad=0.35",
+                fc="#e8f0fb" if name not in highlight else "#fde8c8",
+                ec="#335",
+            ),
+        )
     for source, target, label in edges:
         if source not in nodes or target not in nodes:
-            raise ValueError(f"edge {source!r} -> {target!r} names a node that is not in nodes")
+            raise ValueError(
+                f"edge {source!r} -> {target!r} names a node that is not in nodes"
+            )
         (x0, y0, _), (x1, y1, _) = nodes[source], nodes[target]
-        ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
-                    arrowprops=dict(arrowstyle="-|>", color="#335", shrinkA=24, shrinkB=24, lw=1.2))
+        ax.annotate(
+            "",
+            xy=(x1, y1),
+            xytext=(x0, y0),
+            arrowprops=dict(
+                arrowstyle="-|>", color="#335", shrinkA=24, shrinkB=24, lw=1.2
+            ),
+        )
         if label:
-            ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.12, label, ha="center", va="bottom", fontsize=11, color="#a02c2c")
+            ax.text(
+                (x0 + x1) / 2,
+                (y0 + y1) / 2 + 0.12,
+                label,
+                ha="center",
+                va="bottom",
+                fontsize=11,
+                color="#a02c2c",
+            )
     xs = [x for x, _, _ in nodes.values()]
     ys = [y for _, y, _ in nodes.values()]
-    ax.set(xlim=(min(xs) - 0.7, max(xs) + 0.7), ylim=(min(ys) - 0.6, max(ys) + 0.6))
+    ax.set(
+        xlim=(min(xs) - 0.7, max(xs) + 0.7),
+        ylim=(min(ys) - 0.6, max(ys) + 0.6),
+    )
     ax.axis("off")

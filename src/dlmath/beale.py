@@ -6,22 +6,28 @@ curvature of the residuals). Every function takes points of shape ``(..., 2)``, 
 holding (x, y), and works row by row, so one call evaluates a whole batch of optimiser iterates.
 Non-finite points are allowed (a diverging optimiser produces them) and give non-finite values.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 COEFFICIENTS = np.array([1.5, 2.25, 2.625])  # c_i, i = 1, 2, 3
 GLOBAL_MINIMUM = np.array([3.0, 0.5])  # F = 0 there, the only zero of F
-SADDLE_LEVEL = 909 / 64  # F on the lines x = 0 and y = 1, which cross at the saddle (0, 1)
+# F on the lines x = 0 and y = 1, which cross at the saddle (0, 1)
+SADDLE_LEVEL = 909 / 64
 
 
 def _points(points) -> np.ndarray:
     try:
         p = np.asarray(points, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"points must be real numbers, got {type(points).__name__}") from exc
+        raise TypeError(
+            f"points must be real numbers, got {type(points).__name__}"
+        ) from exc
     if p.ndim == 0 or p.shape[-1] != 2:
-        raise ValueError(f"points must have shape (..., 2), the last axis holding (x, y), got {p.shape}")
+        raise ValueError(
+            f"points must have shape (..., 2), the last axis holding (x, y), got {p.shape}"
+        )
     return p
 
 
@@ -30,7 +36,8 @@ def _residuals(p: np.ndarray):
     x, y = p[..., 0], p[..., 1]
     # Powers by multiplication, not np.power: IEEE products round the same on every CPU, so seeded
     # optimiser runs (which can be chaotic) give the same numbers everywhere.
-    with np.errstate(over="ignore", invalid="ignore"):  # a diverged iterate gives inf/nan, not a warning
+    # a diverged iterate gives inf/nan, not a warning
+    with np.errstate(over="ignore", invalid="ignore"):
         y2 = y * y
         y3 = y2 * y
         r = (1.5 - x + x * y, 2.25 - x + x * y2, 2.625 - x + x * y3)
@@ -77,7 +84,10 @@ def beale_hessian(points) -> np.ndarray:
         f_xx = 2 * _dot(r_x, r_x)  # r_i is linear in x: no curvature term
         f_xy = 2 * (_dot(r_x, r_y) + _dot(r, r_xy))
         f_yy = 2 * (_dot(r_y, r_y) + _dot(r, r_yy))
-        return np.stack([np.stack([f_xx, f_xy], axis=-1), np.stack([f_xy, f_yy], axis=-1)], axis=-2)
+        return np.stack(
+            [np.stack([f_xx, f_xy], axis=-1), np.stack([f_xy, f_yy], axis=-1)],
+            axis=-2,
+        )
 
 
 def classify_stationary_point(hessian, tol: float = 1e-9) -> str:
@@ -86,9 +96,15 @@ def classify_stationary_point(hessian, tol: float = 1e-9) -> str:
     An eigenvalue within ``tol`` times the largest |eigenvalue| of 0 makes the test inconclusive
     ('degenerate'), unless another pair of eigenvalues already has opposite signs (a saddle either way).
     """
-    h = np.asarray(hessian, dtype=np.float64) if not isinstance(hessian, str) else None
+    h = (
+        np.asarray(hessian, dtype=np.float64)
+        if not isinstance(hessian, str)
+        else None
+    )
     if h is None or h.ndim != 2 or h.shape[0] != h.shape[1] or h.shape[0] == 0:
-        raise ValueError(f"hessian must be a non-empty square matrix, got {getattr(h, 'shape', hessian)!r}")
+        raise ValueError(
+            f"hessian must be a non-empty square matrix, got {getattr(h, 'shape', hessian)!r}"
+        )
     if not np.all(np.isfinite(h)):
         raise ValueError("hessian must be finite")
     if not (isinstance(tol, (int, float)) and 0 <= tol < 1):
@@ -98,7 +114,10 @@ def classify_stationary_point(hessian, tol: float = 1e-9) -> str:
         raise ValueError("hessian must be symmetric")
     eigenvalues = np.linalg.eigvalsh(h)
     cutoff = tol * max(np.max(np.abs(eigenvalues)), np.finfo(float).tiny)
-    positive, negative = np.any(eigenvalues > cutoff), np.any(eigenvalues < -cutoff)
+    positive, negative = (
+        np.any(eigenvalues > cutoff),
+        np.any(eigenvalues < -cutoff),
+    )
     if positive and negative:
         return "saddle"
     if np.any(np.abs(eigenvalues) <= cutoff):
@@ -106,7 +125,9 @@ def classify_stationary_point(hessian, tol: float = 1e-9) -> str:
     return "minimum" if positive else "maximum"
 
 
-def outcomes(final_points, target=GLOBAL_MINIMUM, tol: float = 1e-2, bound: float = 1e3) -> np.ndarray:
+def outcomes(
+    final_points, target=GLOBAL_MINIMUM, tol: float = 1e-2, bound: float = 1e3
+) -> np.ndarray:
     """Where each run ended: 'minimum', 'diverged', 'escaping' or 'elsewhere', one label per point.
 
     'minimum': within ``tol`` of ``target``. 'diverged': non-finite or a coordinate beyond ``bound``.
@@ -119,14 +140,26 @@ def outcomes(final_points, target=GLOBAL_MINIMUM, tol: float = 1e-2, bound: floa
     p = _points(final_points)
     t = np.asarray(target, dtype=np.float64)
     if t.shape != (2,):
-        raise ValueError(f"target must be one point of shape (2,), got {t.shape}")
+        raise ValueError(
+            f"target must be one point of shape (2,), got {t.shape}"
+        )
     for name, value in (("tol", tol), ("bound", bound)):
-        if not (isinstance(value, (int, float)) and np.isfinite(value) and value > 0):
-            raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+        if not (
+            isinstance(value, (int, float))
+            and np.isfinite(value)
+            and value > 0
+        ):
+            raise ValueError(
+                f"{name} must be a positive finite number, got {value!r}"
+            )
     with np.errstate(over="ignore", invalid="ignore"):
         distance = np.linalg.norm(p - t, axis=-1)
-        diverged = ~np.all(np.isfinite(p), axis=-1) | (np.max(np.abs(p), axis=-1) > bound)
-        escaping = (p[..., 0] < 0) & (p[..., 1] > 1) & (beale(p) < SADDLE_LEVEL)
+        diverged = ~np.all(np.isfinite(p), axis=-1) | (
+            np.max(np.abs(p), axis=-1) > bound
+        )
+        escaping = (
+            (p[..., 0] < 0) & (p[..., 1] > 1) & (beale(p) < SADDLE_LEVEL)
+        )
     labels = np.where(escaping, "escaping", "elsewhere")
     labels = np.where(distance <= tol, "minimum", labels)
     return np.where(diverged, "diverged", labels)

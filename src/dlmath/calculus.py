@@ -3,6 +3,7 @@
 Numerator layout: the derivative of an output of shape ``S`` by an input of shape ``T`` has shape
 ``S + T``; for a vector function ``f: R^n -> R^m`` that is the m x n Jacobian whose rows are outputs.
 """
+
 from __future__ import annotations
 
 from typing import Callable
@@ -14,7 +15,9 @@ from .checks import as_finite_array, relative_error
 
 def _check_step(eps: float) -> float:
     if not (isinstance(eps, (int, float)) and np.isfinite(eps) and eps > 0):
-        raise ValueError(f"step eps must be a positive finite number, got {eps!r}")
+        raise ValueError(
+            f"step eps must be a positive finite number, got {eps!r}"
+        )
     return float(eps)
 
 
@@ -40,7 +43,9 @@ def numerical_jacobian(f: Callable, x, eps: float = 1e-6) -> np.ndarray:
         step = step.reshape(x.shape)
         forward, backward = _evaluate(f, x + step), _evaluate(f, x - step)
         if forward.shape != out_shape or backward.shape != out_shape:
-            raise ValueError(f"f must return one shape for all inputs, got {out_shape} and {forward.shape}")
+            raise ValueError(
+                f"f must return one shape for all inputs, got {out_shape} and {forward.shape}"
+            )
         columns[..., j] = (forward - backward) / (2 * eps)
     return columns.reshape(out_shape + x.shape)
 
@@ -53,7 +58,9 @@ def numerical_gradient(f: Callable, x, eps: float = 1e-6) -> np.ndarray:
     x = as_finite_array(x, "x")
     value = _evaluate(f, x) if callable(f) else None
     if value is not None and value.shape != ():
-        raise ValueError(f"f must return a scalar for a gradient, got shape {value.shape}")
+        raise ValueError(
+            f"f must return a scalar for a gradient, got shape {value.shape}"
+        )
     return numerical_jacobian(f, x, eps)
 
 
@@ -64,7 +71,9 @@ def numerical_hessian(f: Callable, x, eps: float = 1e-4) -> np.ndarray:
     against the rounding error, which grows like machine-epsilon / eps².
     """
     x = as_finite_array(x, "x")
-    return numerical_jacobian(lambda point: numerical_gradient(f, point, eps), x, eps)
+    return numerical_jacobian(
+        lambda point: numerical_gradient(f, point, eps), x, eps
+    )
 
 
 def central_difference_errors(f: Callable, x, exact, steps) -> np.ndarray:
@@ -75,5 +84,12 @@ def central_difference_errors(f: Callable, x, exact, steps) -> np.ndarray:
     """
     steps = as_finite_array(steps, "steps")
     if steps.ndim != 1 or steps.size == 0:
-        raise ValueError(f"steps must be a non-empty 1-D array, got shape {steps.shape}")
-    return np.array([relative_error(numerical_jacobian(f, x, float(h)), exact) for h in steps])
+        raise ValueError(
+            f"steps must be a non-empty 1-D array, got shape {steps.shape}"
+        )
+    return np.array(
+        [
+            relative_error(numerical_jacobian(f, x, float(h)), exact)
+            for h in steps
+        ]
+    )

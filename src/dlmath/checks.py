@@ -1,4 +1,5 @@
 """Comparing two computations of the same quantity, with the numbers shown when they disagree."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,7 +12,9 @@ def as_finite_array(value, name: str) -> np.ndarray:
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a real number or array of real numbers, got {type(value).__name__}") from exc
+        raise TypeError(
+            f"{name} must be a real number or array of real numbers, got {type(value).__name__}"
+        ) from exc
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} must be finite, got {array!r}")
     return array
@@ -22,8 +25,14 @@ def as_count(value, name: str, minimum: int = 0) -> int:
 
     Booleans are refused although Python counts them as ints: ``True`` is never meant as a size.
     """
-    if not isinstance(value, (int, np.integer)) or isinstance(value, (bool, np.bool_)) or value < minimum:
-        expected = {0: "a non-negative integer", 1: "a positive integer"}.get(minimum, f"an integer of at least {minimum}")
+    if (
+        not isinstance(value, (int, np.integer))
+        or isinstance(value, (bool, np.bool_))
+        or value < minimum
+    ):
+        expected = {0: "a non-negative integer", 1: "a positive integer"}.get(
+            minimum, f"an integer of at least {minimum}"
+        )
         raise ValueError(f"{name} must be {expected}, got {value!r}")
     return int(value)
 
@@ -55,12 +64,16 @@ def relative_error(actual, expected) -> float:
     a = as_finite_array(actual, "actual")
     e = as_finite_array(expected, "expected")
     if a.shape != e.shape:
-        raise ValueError(f"cannot compare shapes {a.shape} and {e.shape}: expected equal shapes")
+        raise ValueError(
+            f"cannot compare shapes {a.shape} and {e.shape}: expected equal shapes"
+        )
     scale = max(np.linalg.norm(a), np.linalg.norm(e))
     return 0.0 if scale == 0.0 else float(np.linalg.norm(a - e) / scale)
 
 
-def compare(actual, expected, rtol: float = 1e-7, name: str = "value") -> Comparison:
+def compare(
+    actual, expected, rtol: float = 1e-7, name: str = "value"
+) -> Comparison:
     """Relative error of ``actual`` against ``expected``, with both kept for the report."""
     if not rtol > 0:
         raise ValueError(f"rtol must be positive, got {rtol}")
@@ -69,12 +82,16 @@ def compare(actual, expected, rtol: float = 1e-7, name: str = "value") -> Compar
     return Comparison(name, a, e, relative_error(a, e), float(rtol))
 
 
-def assert_close(actual, expected, rtol: float = 1e-7, name: str = "value") -> Comparison:
+def assert_close(
+    actual, expected, rtol: float = 1e-7, name: str = "value"
+) -> Comparison:
     """``compare``, raising ``AssertionError`` with both values when the relative error exceeds ``rtol``.
 
     The default tolerance is CS231n's "good" threshold for central-difference gradient checks.
     """
     result = compare(actual, expected, rtol, name)
     if not result.ok:
-        raise AssertionError(f"{result}\nactual:\n{result.actual}\nexpected:\n{result.expected}")
+        raise AssertionError(
+            f"{result}\nactual:\n{result.actual}\nexpected:\n{result.expected}"
+        )
     return result

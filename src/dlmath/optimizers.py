@@ -10,6 +10,7 @@ Every optimiser is a frozen dataclass of hyper-parameters with two methods:
 at a look-ahead point. :func:`run` iterates ``step`` and returns the whole trajectory. All state
 is explicit; nothing is global; every operation is elementwise over the batch.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,8 +24,12 @@ GradFn = Callable[[np.ndarray], np.ndarray]
 
 
 def _positive(name: str, value: float) -> None:
-    if not (isinstance(value, (int, float)) and np.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+    if not (
+        isinstance(value, (int, float)) and np.isfinite(value) and value > 0
+    ):
+        raise ValueError(
+            f"{name} must be a positive finite number, got {value!r}"
+        )
 
 
 def _in_unit_interval(name: str, value: float) -> None:
@@ -42,7 +47,9 @@ def _check_moment_rates(optimizer) -> None:
 def _gradient(grad_fn: GradFn, x: np.ndarray) -> np.ndarray:
     g = np.asarray(grad_fn(x), dtype=np.float64)
     if g.shape != x.shape:
-        raise ValueError(f"grad_fn must return the shape of x, {x.shape}, got {g.shape}")
+        raise ValueError(
+            f"grad_fn must return the shape of x, {x.shape}, got {g.shape}"
+        )
     return g
 
 
@@ -82,14 +89,18 @@ class Momentum:
         return np.zeros_like(x)  # velocity
 
     def step(self, x, grad_fn: GradFn, velocity):
-        look_ahead = x + self.beta * velocity if self.nesterov else x  # Nesterov: gradient after the coasting step
-        velocity = self.beta * velocity - self.lr * _gradient(grad_fn, look_ahead)
+        # Nesterov: gradient after the coasting step
+        look_ahead = x + self.beta * velocity if self.nesterov else x
+        velocity = self.beta * velocity - self.lr * _gradient(
+            grad_fn, look_ahead
+        )
         return x + velocity, velocity
 
 
 class AdamState(NamedTuple):
     m: np.ndarray  # first moment (running mean of g)
-    v: np.ndarray  # second moment (running mean of g², Adam) or infinity norm u (Adamax)
+    # second moment (running mean of g², Adam) or infinity norm u (Adamax)
+    v: np.ndarray
     t: int  # steps taken
 
 
@@ -113,10 +124,13 @@ class Adam:
         g = _gradient(grad_fn, x)
         t = state.t + 1
         m = self.beta1 * state.m + (1 - self.beta1) * g  # biased first moment
-        v = self.beta2 * state.v + (1 - self.beta2) * g**2  # biased second raw moment
+        # biased second raw moment
+        v = self.beta2 * state.v + (1 - self.beta2) * g**2
         m_hat = m / (1 - self.beta1**t)  # bias corrections
         v_hat = v / (1 - self.beta2**t)
-        return x - self.lr * m_hat / (np.sqrt(v_hat) + self.eps), AdamState(m, v, t)
+        return x - self.lr * m_hat / (np.sqrt(v_hat) + self.eps), AdamState(
+            m, v, t
+        )
 
 
 @dataclass(frozen=True)
@@ -136,8 +150,14 @@ class Adamax:
 
     def __post_init__(self):
         _check_moment_rates(self)
-        if not (isinstance(self.eps, (int, float)) and np.isfinite(self.eps) and self.eps >= 0):
-            raise ValueError(f"eps must be a non-negative finite number, got {self.eps!r}")
+        if not (
+            isinstance(self.eps, (int, float))
+            and np.isfinite(self.eps)
+            and self.eps >= 0
+        ):
+            raise ValueError(
+                f"eps must be a non-negative finite number, got {self.eps!r}"
+            )
 
     def init(self, x):
         return AdamState(np.zeros_like(x), np.zeros_like(x), 0)
@@ -146,9 +166,13 @@ class Adamax:
         g = _gradient(grad_fn, x)
         t = state.t + 1
         m = self.beta1 * state.m + (1 - self.beta1) * g  # biased first moment
-        u = np.maximum(self.beta2 * state.v, np.abs(g))  # exponentially weighted infinity norm
+        # exponentially weighted infinity norm
+        u = np.maximum(self.beta2 * state.v, np.abs(g))
         denominator = u + self.eps
-        step = np.divide(m, denominator, out=np.zeros_like(m), where=denominator > 0)  # 0 where no gradient yet
+        # 0 where no gradient yet
+        step = np.divide(
+            m, denominator, out=np.zeros_like(m), where=denominator > 0
+        )
         return x - self.lr / (1 - self.beta1**t) * step, AdamState(m, u, t)
 
 
@@ -158,13 +182,19 @@ def run(optimizer, grad_fn: GradFn, x0, num_steps: int) -> np.ndarray:
     ``x0`` may hold many starting points, one per row of its leading axes; they are stepped together.
     """
     if not all(hasattr(optimizer, name) for name in ("init", "step")):
-        raise TypeError(f"optimizer must have init and step methods, got {type(optimizer).__name__}")
+        raise TypeError(
+            f"optimizer must have init and step methods, got {type(optimizer).__name__}"
+        )
     if not callable(grad_fn):
-        raise TypeError(f"grad_fn must be callable, got {type(grad_fn).__name__}")
+        raise TypeError(
+            f"grad_fn must be callable, got {type(grad_fn).__name__}"
+        )
     as_count(num_steps, "num_steps")
     x = as_finite_array(x0, "x0")
     if x.ndim == 0:
-        raise ValueError("x0 must have at least one axis (the parameters), got a scalar")
+        raise ValueError(
+            "x0 must have at least one axis (the parameters), got a scalar"
+        )
     trajectory = np.empty((num_steps + 1,) + x.shape)
     trajectory[0] = x
     state = optimizer.init(x)

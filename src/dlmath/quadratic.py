@@ -6,6 +6,7 @@ factor 1 − ηλ_i per step. Everything here follows from that formula.
 
 Vectors are rows: a batch of points has shape ``(..., n)``, as in :func:`dlmath.optimizers.run`.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -22,9 +23,13 @@ DIVERGING = "diverges, oscillating"
 def _eigenvalues(eigenvalues) -> np.ndarray:
     lam = as_finite_array(eigenvalues, "eigenvalues")
     if lam.ndim != 1 or lam.size == 0:
-        raise ValueError(f"eigenvalues must be a non-empty 1-D array, got shape {lam.shape}")
+        raise ValueError(
+            f"eigenvalues must be a non-empty 1-D array, got shape {lam.shape}"
+        )
     if np.any(lam <= 0):
-        raise ValueError(f"eigenvalues must all be positive (Q positive definite), got {lam}")
+        raise ValueError(
+            f"eigenvalues must all be positive (Q positive definite), got {lam}"
+        )
     return lam
 
 
@@ -39,13 +44,19 @@ def check_spd(Q, rtol: float = 1e-10) -> np.ndarray:
     """``Q`` as a float64 array; ``ValueError`` unless it is square, symmetric and positive definite."""
     Q = as_finite_array(Q, "Q")
     if Q.ndim != 2 or Q.shape[0] != Q.shape[1] or Q.shape[0] == 0:
-        raise ValueError(f"Q must be a square n x n matrix, got shape {Q.shape}")
+        raise ValueError(
+            f"Q must be a square n x n matrix, got shape {Q.shape}"
+        )
     scale = max(np.abs(Q).max(), np.finfo(float).tiny)
     if np.abs(Q - Q.T).max() > rtol * scale:
         # xᵀQx > 0 for all x ≠ 0 does not make Q symmetric; the formulas here need Q = Qᵀ.
-        raise ValueError("Q must be symmetric: the gradient of ½xᵀQx is ½(Q + Qᵀ)x, not Qx")
+        raise ValueError(
+            "Q must be symmetric: the gradient of ½xᵀQx is ½(Q + Qᵀ)x, not Qx"
+        )
     if np.linalg.eigvalsh(Q).min() <= 0:
-        raise ValueError("Q must be positive definite: its smallest eigenvalue is not positive")
+        raise ValueError(
+            "Q must be positive definite: its smallest eigenvalue is not positive"
+        )
     return Q
 
 
@@ -53,17 +64,23 @@ def random_orthogonal(n: int, rng: np.random.Generator) -> np.ndarray:
     """A Haar-random n x n orthogonal matrix: QR of a Gaussian matrix, signs fixed (Mezzadri 2007)."""
     as_count(n, "n", 1)
     if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
+        raise TypeError(
+            f"rng must be a numpy Generator, got {type(rng).__name__}"
+        )
     q, r = np.linalg.qr(rng.standard_normal((n, n)))
-    return q * np.sign(np.diag(r))  # without the sign fix QR is not Haar-distributed
+    # without the sign fix QR is not Haar-distributed
+    return q * np.sign(np.diag(r))
 
 
-def quadratic_from_eigenvalues(eigenvalues, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def quadratic_from_eigenvalues(
+    eigenvalues, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """``(Q, U)`` with Q = U diag(λ) Uᵀ for a random orthogonal U; the columns of U are the eigenvectors."""
     lam = _eigenvalues(eigenvalues)
     U = random_orthogonal(lam.size, rng)
     Q = (U * lam) @ U.T
-    return (Q + Q.T) / 2, U  # symmetric to the last bit, so check_spd accepts it
+    # symmetric to the last bit, so check_spd accepts it
+    return (Q + Q.T) / 2, U
 
 
 def minimiser(Q, c) -> np.ndarray:
@@ -71,8 +88,11 @@ def minimiser(Q, c) -> np.ndarray:
     Q = check_spd(Q)
     c = as_finite_array(c, "c")
     if c.ndim == 0 or c.shape[-1] != Q.shape[0]:
-        raise ValueError(f"c must have shape (..., {Q.shape[0]}), got {c.shape}")
-    return -np.linalg.solve(Q, c[..., None])[..., 0]  # one solve for every row of c
+        raise ValueError(
+            f"c must have shape (..., {Q.shape[0]}), got {c.shape}"
+        )
+    # one solve for every row of c
+    return -np.linalg.solve(Q, c[..., None])[..., 0]
 
 
 def gradient(Q, c):
@@ -92,15 +112,19 @@ def gd_errors(Q, r0, lr, num_steps: int) -> np.ndarray:
     Q = check_spd(Q)
     r0 = as_finite_array(r0, "r0")
     if r0.ndim == 0 or r0.shape[-1] != Q.shape[0]:
-        raise ValueError(f"r0 must have shape (..., {Q.shape[0]}), got {r0.shape}")
+        raise ValueError(
+            f"r0 must have shape (..., {Q.shape[0]}), got {r0.shape}"
+        )
     eta = _step_sizes(lr)
     as_count(num_steps, "num_steps")
     lam, U = np.linalg.eigh(Q)
     batch = np.broadcast_shapes(eta.shape, r0.shape[:-1])
-    factors = np.broadcast_to(1 - eta[..., None] * lam, batch + lam.shape)  # 1 − ηλ_i, per step size
+    # 1 − ηλ_i, per step size
+    factors = np.broadcast_to(1 - eta[..., None] * lam, batch + lam.shape)
     t = np.arange(num_steps + 1).reshape((-1,) + (1,) * factors.ndim)
     rho0 = r0 @ U  # ρ_0 = Uᵀ r_0, as rows
-    return (factors**t * rho0) @ U.T  # ρ_t = (1 − ηλ_i)^t ρ_0, back to r_t = U ρ_t
+    # ρ_t = (1 − ηλ_i)^t ρ_0, back to r_t = U ρ_t
+    return (factors**t * rho0) @ U.T
 
 
 def convergence_rate(eigenvalues, lr) -> np.ndarray:
@@ -133,7 +157,11 @@ def classify_step(eigenvalues, lr) -> np.ndarray:
     lam = _eigenvalues(eigenvalues)
     eta = _step_sizes(lr)
     s = eta * lam.max()
-    labels = np.where(s <= 1, MONOTONE, np.where(s < 2, OSCILLATING, np.where(s == 2, BOUNDARY, DIVERGING)))
+    labels = np.where(
+        s <= 1,
+        MONOTONE,
+        np.where(s < 2, OSCILLATING, np.where(s == 2, BOUNDARY, DIVERGING)),
+    )
     return labels.astype(object)
 
 
@@ -142,8 +170,11 @@ def slowest_direction(eigenvalues, lr) -> np.ndarray:
     lam = _eigenvalues(eigenvalues)
     eta = _step_sizes(lr)
     at_min, at_max = np.abs(1 - eta * lam.min()), np.abs(1 - eta * lam.max())
-    tie = np.isclose(at_min, at_max, rtol=1e-12, atol=0)  # η* = 2/(λ_min + λ_max) is itself rounded
-    return np.where(tie, "tie", np.where(at_min > at_max, "min", "max")).astype(object)
+    # η* = 2/(λ_min + λ_max) is itself rounded
+    tie = np.isclose(at_min, at_max, rtol=1e-12, atol=0)
+    return np.where(
+        tie, "tie", np.where(at_min > at_max, "min", "max")
+    ).astype(object)
 
 
 def classify_trajectory(rho_max) -> np.ndarray:
@@ -153,12 +184,17 @@ def classify_trajectory(rho_max) -> np.ndarray:
     """
     rho = as_finite_array(rho_max, "rho_max")
     if rho.ndim == 0 or rho.shape[0] < 3:
-        raise ValueError(f"rho_max must have at least 3 steps along axis 0, got shape {rho.shape}")
+        raise ValueError(
+            f"rho_max must have at least 3 steps along axis 0, got shape {rho.shape}"
+        )
     if np.any(rho[0] == 0):
-        raise ValueError("rho_max must start away from 0, or nothing can be observed")
+        raise ValueError(
+            "rho_max must start away from 0, or nothing can be observed"
+        )
     ratio = np.abs(rho[-1]) / np.abs(rho[0])
     alternates = np.all(rho[1:] * rho[:-1] < 0, axis=0)
-    shrinks, grows = ratio < 1 - 1e-9, ratio > 1 + 1e-9  # a margin above rounding for the boundary case
+    # a margin above rounding for the boundary case
+    shrinks, grows = ratio < 1 - 1e-9, ratio > 1 + 1e-9
     labels = np.where(
         alternates,
         np.where(shrinks, OSCILLATING, np.where(grows, DIVERGING, BOUNDARY)),

@@ -5,6 +5,7 @@ sympy has two derivatives of matrix expressions, in opposite layouts:
 while ``Matrix.jacobian`` is *numerator* layout (rows are outputs). This book uses numerator
 layout; :func:`jacobian` is the one to call.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -20,28 +21,44 @@ def _check_dims(**dims: int) -> None:
         as_count(value, name, 1)
 
 
-def matrix(name: str, rows: int, cols: int, **assumptions) -> sp.ImmutableMatrix:
+def matrix(
+    name: str, rows: int, cols: int, **assumptions
+) -> sp.ImmutableMatrix:
     """An explicit ``rows x cols`` matrix of scalar symbols ``name_{ij}`` (indices from 1)."""
     _check_dims(rows=rows, cols=cols)
-    return sp.ImmutableMatrix(rows, cols, lambda i, j: sp.Symbol(f"{name}_{{{i + 1}{j + 1}}}", **assumptions))
+    return sp.ImmutableMatrix(
+        rows,
+        cols,
+        lambda i, j: sp.Symbol(f"{name}_{{{i + 1}{j + 1}}}", **assumptions),
+    )
 
 
 def vector(name: str, n: int, **assumptions) -> sp.ImmutableMatrix:
     """An explicit ``n x 1`` column of scalar symbols ``name_i``."""
     _check_dims(n=n)
-    return sp.ImmutableMatrix(n, 1, lambda i, _: sp.Symbol(f"{name}_{i + 1}", **assumptions))
+    return sp.ImmutableMatrix(
+        n, 1, lambda i, _: sp.Symbol(f"{name}_{i + 1}", **assumptions)
+    )
 
 
-def function_vector(name: str, n: int, args: Sequence[sp.Symbol]) -> sp.ImmutableMatrix:
+def function_vector(
+    name: str, n: int, args: Sequence[sp.Symbol]
+) -> sp.ImmutableMatrix:
     """An ``n x 1`` column of *undefined* functions ``name_i(args)``: a generic vector function of ``args``."""
     _check_dims(n=n)
-    return sp.ImmutableMatrix(n, 1, lambda i, _: sp.Function(f"{name}_{i + 1}")(*args))
+    return sp.ImmutableMatrix(
+        n, 1, lambda i, _: sp.Function(f"{name}_{i + 1}")(*args)
+    )
 
 
-def function_matrix(name: str, rows: int, cols: int, arg: sp.Symbol) -> sp.ImmutableMatrix:
+def function_matrix(
+    name: str, rows: int, cols: int, arg: sp.Symbol
+) -> sp.ImmutableMatrix:
     """A ``rows x cols`` matrix of undefined functions ``name_{ij}(arg)``: a generic matrix function of ``arg``."""
     _check_dims(rows=rows, cols=cols)
-    return sp.ImmutableMatrix(rows, cols, lambda i, j: sp.Function(f"{name}_{{{i + 1}{j + 1}}}")(arg))
+    return sp.ImmutableMatrix(
+        rows, cols, lambda i, j: sp.Function(f"{name}_{{{i + 1}{j + 1}}}")(arg)
+    )
 
 
 def jacobian(outputs, variables) -> sp.Matrix:
@@ -49,12 +66,20 @@ def jacobian(outputs, variables) -> sp.Matrix:
 
     A scalar output gives a ``1 x n`` row; outputs and variables may be columns, rows or lists.
     """
-    out = sp.Matrix([outputs]) if not isinstance(outputs, (sp.MatrixBase, list, tuple)) else sp.Matrix(outputs)
+    out = (
+        sp.Matrix([outputs])
+        if not isinstance(outputs, (sp.MatrixBase, list, tuple))
+        else sp.Matrix(outputs)
+    )
     var = sp.Matrix(variables)
     if 1 not in out.shape:
-        raise ValueError(f"outputs must be a scalar or a vector, got a {out.shape[0]}x{out.shape[1]} matrix")
+        raise ValueError(
+            f"outputs must be a scalar or a vector, got a {out.shape[0]}x{out.shape[1]} matrix"
+        )
     if 1 not in var.shape:
-        raise ValueError(f"variables must be a vector, got a {var.shape[0]}x{var.shape[1]} matrix")
+        raise ValueError(
+            f"variables must be a vector, got a {var.shape[0]}x{var.shape[1]} matrix"
+        )
     return out.reshape(len(out), 1).jacobian(var.reshape(len(var), 1))
 
 
@@ -79,14 +104,25 @@ def numeric(expr, values: Mapping) -> np.ndarray:
         if isinstance(key, sp.MatrixBase):
             array = np.asarray(value, dtype=np.float64)
             if array.ndim == 1 and key.shape == (array.size, 1):
-                array = array.reshape(key.shape)  # a 1-D array stands for a column
+                # a 1-D array stands for a column
+                array = array.reshape(key.shape)
             if array.shape != key.shape:
-                raise ValueError(f"value for a {key.shape} symbolic matrix must have that shape, got {array.shape}")
-            substitutions.update({s: float(v) for s, v in zip(key, array.ravel())})
+                raise ValueError(
+                    f"value for a {key.shape} symbolic matrix must have that shape, got {array.shape}"
+                )
+            substitutions.update(
+                {s: float(v) for s, v in zip(key, array.ravel())}
+            )
         else:
             substitutions[key] = float(value)
-    result = sp.Matrix(expr).subs(substitutions) if isinstance(expr, sp.MatrixBase) else sp.sympify(expr).subs(substitutions)
+    result = (
+        sp.Matrix(expr).subs(substitutions)
+        if isinstance(expr, sp.MatrixBase)
+        else sp.sympify(expr).subs(substitutions)
+    )
     try:
         return np.array(result.evalf(), dtype=np.float64)
     except TypeError as exc:
-        raise ValueError(f"values leave free symbols in the expression: {sorted(map(str, result.free_symbols))}") from exc
+        raise ValueError(
+            f"values leave free symbols in the expression: {sorted(map(str, result.free_symbols))}"
+        ) from exc

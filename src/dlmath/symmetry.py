@@ -6,6 +6,7 @@ Images of shape ``(height, width)`` are flattened row by row into vectors of len
 that trains or evaluates works on a leading batch axis (one row per seed, or per seed and size),
 so that many independent runs are one numpy computation.
 """
+
 from __future__ import annotations
 
 import math
@@ -18,7 +19,9 @@ from .checks import as_count
 def _check_shape(height, width) -> tuple[int, int]:
     for name, value in (("height", height), ("width", width)):
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
-            raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+            raise TypeError(
+                f"{name} must be an integer, got {type(value).__name__}"
+            )
         if value < 1:
             raise ValueError(f"{name} must be a positive integer, got {value}")
     return int(height), int(width)
@@ -40,7 +43,8 @@ def mirror_pairs(height: int, width: int) -> np.ndarray:
     """The unordered pairs ``(p, mirror(p))`` with ``p < mirror(p)``, shape ``(height * (width // 2), 2)``."""
     m = mirror_permutation(height, width)
     p = np.arange(m.size)
-    keep = p < m  # each pair once; a middle-column pixel is its own mirror and pairs with nothing
+    # each pair once; a middle-column pixel is its own mirror and pairs with nothing
+    keep = p < m
     return np.stack([p[keep], m[keep]], axis=1)
 
 
@@ -69,17 +73,29 @@ def _weights(w, d: int) -> np.ndarray:
     return w
 
 
-def symmetric_template(rng: np.random.Generator, height: int, width: int) -> np.ndarray:
+def symmetric_template(
+    rng: np.random.Generator, height: int, width: int
+) -> np.ndarray:
     """A random mirror-symmetric image (flattened), scaled to unit norm: the class template t = Pt."""
     height, width = _check_shape(height, width)
     if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
+        raise TypeError(
+            f"rng must be a numpy Generator, got {type(rng).__name__}"
+        )
     t = rng.standard_normal(height * width)
-    t = t + t[mirror_permutation(height, width)]  # symmetrise: t and its mirror image are equal
+    # symmetrise: t and its mirror image are equal
+    t = t + t[mirror_permutation(height, width)]
     return t / np.linalg.norm(t)
 
 
-def make_dataset(rng: np.random.Generator, template, n: int, amplitude: float, noise: float, batch: int = 1):
+def make_dataset(
+    rng: np.random.Generator,
+    template,
+    n: int,
+    amplitude: float,
+    noise: float,
+    batch: int = 1,
+):
     """Images x = a·s·t + σ·ε with labels s = ±1 equally likely and ε standard normal.
 
     Returns ``(X, s)`` of shapes ``(batch, n, d)`` and ``(batch, n)``. With t mirror-symmetric and ε
@@ -87,13 +103,19 @@ def make_dataset(rng: np.random.Generator, template, n: int, amplitude: float, n
     """
     t = np.asarray(template, dtype=np.float64)
     if t.ndim != 1:
-        raise ValueError(f"template must be a 1-D flattened image, got shape {t.shape}")
+        raise ValueError(
+            f"template must be a 1-D flattened image, got shape {t.shape}"
+        )
     as_count(n, "n", 1)
     as_count(batch, "batch", 1)
     if not (amplitude >= 0 and noise > 0):
-        raise ValueError(f"need amplitude >= 0 and noise > 0, got {amplitude}, {noise}")
+        raise ValueError(
+            f"need amplitude >= 0 and noise > 0, got {amplitude}, {noise}"
+        )
     s = rng.choice([-1.0, 1.0], size=(batch, n))
-    X = amplitude * s[..., None] * t + noise * rng.standard_normal((batch, n, t.size))
+    X = amplitude * s[..., None] * t + noise * rng.standard_normal(
+        (batch, n, t.size)
+    )
     return X, s
 
 
@@ -101,29 +123,40 @@ def _data(X, s):
     X = np.asarray(X, dtype=np.float64)
     s = np.asarray(s, dtype=np.float64)
     if X.ndim < 2 or s.shape != X.shape[:-1]:
-        raise ValueError(f"X must have shape (..., n, d) and s shape (..., n), got {X.shape} and {s.shape}")
+        raise ValueError(
+            f"X must have shape (..., n, d) and s shape (..., n), got {X.shape} and {s.shape}"
+        )
     if not np.all(np.abs(s) == 1):
         raise ValueError("labels s must be +1 or -1")
     return X, s
 
 
-def logistic_loss(w, X, s, l2: float = 0.0, symmetry: float = 0.0, shape=None) -> np.ndarray:
+def logistic_loss(
+    w, X, s, l2: float = 0.0, symmetry: float = 0.0, shape=None
+) -> np.ndarray:
     """Mean logistic loss log(1 + exp(−s wᵀx)) + (l2/2)‖w‖² + symmetry · wᵀSw, one value per batch row."""
     X, s = _data(X, s)
     w = _weights(w, X.shape[-1])
     margins = s * (X @ w[..., None])[..., 0]
-    loss = np.logaddexp(0.0, -margins).mean(axis=-1) + 0.5 * l2 * np.sum(w**2, axis=-1)
+    loss = np.logaddexp(0.0, -margins).mean(axis=-1) + 0.5 * l2 * np.sum(
+        w**2, axis=-1
+    )
     if symmetry:
-        loss = loss + symmetry * symmetry_penalty(w, *_image_shape(shape, X.shape[-1]))
+        loss = loss + symmetry * symmetry_penalty(
+            w, *_image_shape(shape, X.shape[-1])
+        )
     return loss
 
 
-def logistic_gradient(w, X, s, l2: float = 0.0, symmetry: float = 0.0, shape=None) -> np.ndarray:
+def logistic_gradient(
+    w, X, s, l2: float = 0.0, symmetry: float = 0.0, shape=None
+) -> np.ndarray:
     """Gradient of :func:`logistic_loss` by w: −mean σ(−m) s x + l2 w + 2·symmetry·S w, with m = s wᵀx."""
     X, s = _data(X, s)
     w = _weights(w, X.shape[-1])
     margins = s * (X @ w[..., None])[..., 0]
-    weight = 0.5 * (1.0 - np.tanh(0.5 * margins))  # σ(−m), without overflow for large |m|
+    # σ(−m), without overflow for large |m|
+    weight = 0.5 * (1.0 - np.tanh(0.5 * margins))
     grad = -((weight * s)[..., None, :] @ X)[..., 0, :] / X.shape[-2] + l2 * w
     if symmetry:
         mirror = mirror_permutation(*_image_shape(shape, X.shape[-1]))
@@ -133,7 +166,9 @@ def logistic_gradient(w, X, s, l2: float = 0.0, symmetry: float = 0.0, shape=Non
 
 def _image_shape(shape, d: int) -> tuple[int, int]:
     if shape is None or len(shape) != 2 or shape[0] * shape[1] != d:
-        raise ValueError(f"shape must be (height, width) with height * width = {d} when symmetry > 0, got {shape!r}")
+        raise ValueError(
+            f"shape must be (height, width) with height * width = {d} when symmetry > 0, got {shape!r}"
+        )
     return _check_shape(*shape)
 
 
@@ -141,12 +176,18 @@ def augment_with_mirror(X, s, height: int, width: int):
     """Data augmentation: the training set followed by its mirrored copies, same labels."""
     X, s = _data(X, s)
     if X.shape[-1] != height * width:
-        raise ValueError(f"images must have {height * width} pixels, got {X.shape[-1]}")
+        raise ValueError(
+            f"images must have {height * width} pixels, got {X.shape[-1]}"
+        )
     mirrored = X[..., mirror_permutation(height, width)]
-    return np.concatenate([X, mirrored], axis=-2), np.concatenate([s, s], axis=-1)
+    return np.concatenate([X, mirrored], axis=-2), np.concatenate(
+        [s, s], axis=-1
+    )
 
 
-def train_logistic(X, s, l2: float, symmetry: float = 0.0, shape=None, steps: int = 200) -> np.ndarray:
+def train_logistic(
+    X, s, l2: float, symmetry: float = 0.0, shape=None, steps: int = 200
+) -> np.ndarray:
     """Batched full-batch gradient descent with Nesterov momentum from w = 0, one weight row per batch row.
 
     The step is 1/L with L = ‖X‖₂²/(4n) + l2 + 4·symmetry, an upper bound on the curvature of each
@@ -155,7 +196,9 @@ def train_logistic(X, s, l2: float, symmetry: float = 0.0, shape=None, steps: in
     """
     X, s = _data(X, s)
     if not l2 > 0:
-        raise ValueError(f"l2 must be positive (it makes the loss strongly convex), got {l2}")
+        raise ValueError(
+            f"l2 must be positive (it makes the loss strongly convex), got {l2}"
+        )
     if symmetry < 0:
         raise ValueError(f"symmetry must be non-negative, got {symmetry}")
     n = X.shape[-2]
@@ -169,11 +212,17 @@ def train_logistic(X, s, l2: float, symmetry: float = 0.0, shape=None, steps: in
     previous = w
     for _ in range(steps):
         look_ahead = w + momentum * (w - previous)
-        previous, w = w, look_ahead - step * logistic_gradient(look_ahead, X, s, l2, symmetry, shape)
+        previous, w = (
+            w,
+            look_ahead
+            - step * logistic_gradient(look_ahead, X, s, l2, symmetry, shape),
+        )
     return w
 
 
-def gaussian_accuracy(w, template, amplitude: float, noise: float) -> np.ndarray:
+def gaussian_accuracy(
+    w, template, amplitude: float, noise: float
+) -> np.ndarray:
     """Exact test accuracy of sign(wᵀx) on the data of :func:`make_dataset`: Φ(a wᵀt / (σ‖w‖))."""
     t = np.asarray(template, dtype=np.float64)
     w = _weights(w, t.size)
@@ -185,8 +234,19 @@ def gaussian_accuracy(w, template, amplitude: float, noise: float) -> np.ndarray
     return 0.5 * (1.0 + np.vectorize(math.erf)(z / math.sqrt(2.0)))
 
 
-def learning_curves(X, s, sizes, template, amplitude: float, noise: float, shape, l2: float,
-                    symmetry: float = 0.0, augment: bool = False, steps: int = 150) -> np.ndarray:
+def learning_curves(
+    X,
+    s,
+    sizes,
+    template,
+    amplitude: float,
+    noise: float,
+    shape,
+    l2: float,
+    symmetry: float = 0.0,
+    augment: bool = False,
+    steps: int = 150,
+) -> np.ndarray:
     """Exact test accuracy after training on the first n examples of each batch row, for each n in ``sizes``.
 
     ``X`` and ``s`` hold one training set per row (seed), of shapes ``(batch, N, d)`` and ``(batch, N)``;
@@ -199,7 +259,8 @@ def learning_curves(X, s, sizes, template, amplitude: float, noise: float, shape
     if not sizes or min(sizes) < 1 or max(sizes) > X.shape[1]:
         raise ValueError(f"sizes must lie in 1..{X.shape[1]}, got {sizes}")
     accuracies = []
-    for n in sizes:  # a loop over a handful of sizes; every seed is trained at once
+    # a loop over a handful of sizes; every seed is trained at once
+    for n in sizes:
         Xn, sn = X[:, :n], s[:, :n]
         if augment:
             Xn, sn = augment_with_mirror(Xn, sn, *shape)
