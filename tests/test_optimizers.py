@@ -177,3 +177,23 @@ def test_bad_run_arguments():
         run(GradientDescent(0.1), lambda x: x, np.zeros(2), -1)
     with pytest.raises(ValueError, match="finite"):
         run(GradientDescent(0.1), lambda x: x, np.array([np.nan]), 1)
+
+
+@pytest.mark.parametrize(
+    "optimizer", [GradientDescent(0.1), Adam(), Adamax(), Adamax(eps=1e-8)]
+)
+def test_a_nan_gradient_gives_a_nan_step_not_a_zero_step(optimizer):
+    # A diverging run must show as diverged: PyTorch's Adamax gives nan here too.
+    trajectory = run(
+        optimizer, lambda x: np.full_like(x, np.nan), np.zeros(2), 3
+    )
+    assert np.all(np.isnan(trajectory[1:]))
+
+
+def test_adamax_steps_zero_only_where_no_gradient_has_been_seen():
+    # coordinate 0: a nan gradient; coordinate 1: every gradient 0 so far
+    trajectory = run(
+        Adamax(), lambda x: np.array([np.nan, 0.0]), np.zeros(2), 2
+    )
+    assert np.all(np.isnan(trajectory[1:, 0]))
+    np.testing.assert_array_equal(trajectory[:, 1], 0.0)

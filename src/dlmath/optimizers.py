@@ -137,10 +137,12 @@ class Adam:
 class Adamax:
     """Adamax, Kingma & Ba (2015), Algorithm 2: Adam with the infinity norm u_t = max(β₂ u_{t−1}, |g_t|).
 
-    The paper divides by u_t with no ε. Where u_t = 0 every gradient so far was 0 in that
-    coordinate, so m_t = 0 too; the step there is taken as 0 (the value Adam's step tends to),
-    not 0/0. An ``eps`` > 0 divides by u_t + ε instead, as Keras does (PyTorch puts ε inside the
-    max: u_t = max(β₂ u_{t−1}, |g_t| + ε)).
+    The paper divides by u_t with no ε. Where u_t is exactly 0 every gradient so far was 0 in
+    that coordinate, so m_t = 0 too; the step there is taken as 0 (the value Adam's step tends
+    to), not 0/0. Anywhere else the division is done as written, so a nan or inf gradient gives
+    a nan step, as in gradient descent, Adam and PyTorch's Adamax: a diverging run shows as
+    diverged. An ``eps`` > 0 divides by u_t + ε instead, as Keras does (PyTorch puts ε inside
+    the max: u_t = max(β₂ u_{t−1}, |g_t| + ε)).
     """
 
     lr: float = 0.002
@@ -168,10 +170,9 @@ class Adamax:
         m = self.beta1 * state.m + (1 - self.beta1) * g  # biased first moment
         # exponentially weighted infinity norm
         u = np.maximum(self.beta2 * state.v, np.abs(g))
-        denominator = u + self.eps
-        # 0 where no gradient yet
+        # 0 only where no gradient yet: not where u is nan (nan > 0 is False)
         step = np.divide(
-            m, denominator, out=np.zeros_like(m), where=denominator > 0
+            m, u + self.eps, out=np.zeros_like(m), where=u != 0
         )
         return x - self.lr / (1 - self.beta1**t) * step, AdamState(m, u, t)
 
