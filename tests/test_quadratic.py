@@ -193,3 +193,27 @@ def test_bad_arguments_raise_value_errors(rng):
         classify_trajectory(np.ones((2, 4)))
     with pytest.raises(TypeError, match="Generator"):
         random_orthogonal(3, 0)
+
+
+def test_step_and_trajectory_agree_at_the_float_stability_boundary():
+    # 2/49 * 49 rounds to 1.9999999999999998: exactly at the boundary in
+    # exact arithmetic, a hair inside it in float64.
+    lam = np.array([1.0, 49.0])
+    lr = 2 / lam.max()
+    assert lr * lam.max() != 2
+    Q, U = quadratic_from_eigenvalues(lam, np.random.default_rng(0))
+    path = run(GradientDescent(lr), gradient(Q, np.zeros(2)), np.ones(2), 12)
+    assert classify_step(lam, lr) == BOUNDARY
+    assert classify_trajectory(path @ U[:, -1]) == BOUNDARY
+
+
+def test_step_and_trajectory_agree_at_two_over_lambda_max_for_any_lambda():
+    # About 14 % of these products round below 2, some above.
+    lam_max = np.linspace(1.5, 100.0, 400)
+    products = 2 / lam_max * lam_max
+    assert np.any(products < 2) and np.any(products == 2)
+    for top in lam_max:
+        lam = np.array([1.0, top])
+        Q, U = quadratic_from_eigenvalues(lam, np.random.default_rng(1))
+        rho = gd_errors(Q, np.ones(2), 2 / top, 12) @ U[:, -1]
+        assert classify_trajectory(rho) == classify_step(lam, 2 / top)
