@@ -21,7 +21,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .checks import as_array, as_count, as_generator, as_number
-from .logistic import bce_with_logits, sigmoid
+from .logistic import _bce_with_logits, _sigmoid, bce_with_logits
 
 
 class Params(NamedTuple):
@@ -98,17 +98,20 @@ def relu_derivative(z, at_zero: float = 0.0) -> np.ndarray:
     """dReLU/dz elementwise: 1 for z > 0, 0 for z < 0 and ``at_zero`` at 0
     (any value in [0, 1] is a subgradient of ReLU there)."""
     as_number(at_zero, "at_zero", "[0, 1]")
-    z = as_array(z, "z")
+    return _relu_derivative(as_array(z, "z"), at_zero)
+
+
+def _relu_derivative(z: np.ndarray, at_zero: float) -> np.ndarray:
     return np.where(z > 0, 1.0, np.where(z < 0, 0.0, at_zero))
 
 
 def _forward(params: Params, X: np.ndarray) -> Cache:
     W1, b1, w2, b2 = params
     Z1 = W1 @ X + b1[..., :, None]  # (*B, D_a1, m)
-    A1 = relu(Z1)
+    A1 = np.maximum(Z1, 0.0)  # ReLU(Z1)
     # the row w2 times A1
     z2 = np.einsum("...k,...km->...m", w2, A1) + b2[..., None]
-    return Cache(Z1, A1, z2, sigmoid(z2))
+    return Cache(Z1, A1, z2, _sigmoid(z2))
 
 
 def forward(params: Params, X) -> Cache:
@@ -146,7 +149,7 @@ def _backward(
     # w2ᵀ dz2: δ3ᵀ times the upstream row
     dA1 = params.w2[..., :, None] * dz2[..., None, :]
     # the diagonal Jacobian δ4 as a product
-    dZ1 = dA1 * relu_derivative(cache.Z1, relu_at_zero)
+    dZ1 = dA1 * _relu_derivative(cache.Z1, relu_at_zero)
     # Σ_i dZ1[:, i] x⁽ⁱ⁾ᵀ: the contraction of the 3-tensor δ5
     grad_W1 = dZ1 @ X.T
     return Params(grad_W1, dZ1.sum(axis=-1), grad_w2, grad_b2)
@@ -188,7 +191,7 @@ def train(
     for _ in range(steps + 1):
         # one forward pass gives J and the gradient at the same point
         cache = _forward(params, X)
-        history.append(bce_with_logits(cache.z2, y).mean(axis=-1))
+        history.append(_bce_with_logits(cache.z2, y).mean(axis=-1))
         if len(history) > steps:
             break
         grads = _backward(params, X, y, cache, 0.0)
@@ -221,10 +224,10 @@ def train_logistic_regression(
     history = []
     for _ in range(steps):
         z = w @ X + b[..., None]
-        history.append(bce_with_logits(z, y).mean(axis=-1))
-        dz = (sigmoid(z) - y) / X.shape[1]
+        history.append(_bce_with_logits(z, y).mean(axis=-1))
+        dz = (_sigmoid(z) - y) / X.shape[1]
         w, b = w - lr * dz @ X.T, b - lr * dz.sum(axis=-1)
-    history.append(bce_with_logits(w @ X + b[..., None], y).mean(axis=-1))
+    history.append(_bce_with_logits(w @ X + b[..., None], y).mean(axis=-1))
     return w, b, np.array(history)
 
 

@@ -24,7 +24,7 @@ from .checks import (
     as_points,
     as_vector,
 )
-from .logistic import sigmoid
+from .logistic import _sigmoid
 
 
 def _check_shape(height, width) -> tuple[int, int]:
@@ -140,14 +140,23 @@ def _data(X, s):
     return X, s
 
 
-def _margins(w, X, s, l2: float, symmetry: float):
-    """The checked arguments of the loss and its gradient, and the margins
-    m = s wᵀx."""
+def _checked(w, X, s, l2: float, symmetry: float):
+    """The arguments of the loss and its gradient, checked."""
     X, s = _data(X, s)
     w = _weights(w, X.shape[-1])
     as_number(l2, "l2", "[0, inf)")
     as_number(symmetry, "symmetry", "[0, inf)")
-    return X, s, w, s * (X @ w[..., None])[..., 0]
+    return w, X, s
+
+
+def _margins(w, X, s) -> np.ndarray:
+    """m = s wᵀx, one per example."""
+    return s * (X @ w[..., None])[..., 0]
+
+
+def _mirror(symmetry: float, shape, d: int):
+    """The mirror permutation when the penalty is on, else None."""
+    return mirror_permutation(*_image_shape(shape, d)) if symmetry else None
 
 
 def logistic_loss(
@@ -155,7 +164,8 @@ def logistic_loss(
 ) -> np.ndarray:
     """Mean logistic loss log(1 + exp(−s wᵀx)) + (l2/2)‖w‖² + symmetry · wᵀSw,
     one value per batch row."""
-    X, s, w, margins = _margins(w, X, s, l2, symmetry)
+    w, X, s = _checked(w, X, s, l2, symmetry)
+    margins = _margins(w, X, s)
     loss = np.logaddexp(0.0, -margins).mean(axis=-1) + 0.5 * l2 * np.sum(
         w**2, axis=-1
     )
@@ -171,11 +181,17 @@ def logistic_gradient(
 ) -> np.ndarray:
     """Gradient of :func:`logistic_loss` by w: −mean σ(−m) s x + l2 w +
     2·symmetry·S w, with m = s wᵀx."""
-    X, s, w, margins = _margins(w, X, s, l2, symmetry)
-    weight = sigmoid(-margins)
+    w, X, s = _checked(w, X, s, l2, symmetry)
+    mirror = _mirror(symmetry, shape, X.shape[-1])
+    return _gradient(w, X, s, l2, symmetry, mirror)
+
+
+def _gradient(w, X, s, l2, symmetry, mirror) -> np.ndarray:
+    """:func:`logistic_gradient` of checked arguments: the maths alone, for
+    the training loop, which checks its arguments once."""
+    weight = _sigmoid(-_margins(w, X, s))  # σ(−m)
     grad = -((weight * s)[..., None, :] @ X)[..., 0, :] / X.shape[-2] + l2 * w
     if symmetry:
-        mirror = mirror_permutation(*_image_shape(shape, X.shape[-1]))
         grad = grad + 2.0 * symmetry * (w - w[..., mirror])  # S w = (I − P) w
     return grad
 
@@ -229,6 +245,7 @@ def train_penalised_logistic(
     step = (1.0 / lipschitz)[..., None]
     root_kappa = np.sqrt(lipschitz / l2)[..., None]
     momentum = (root_kappa - 1) / (root_kappa + 1)
+    mirror = _mirror(symmetry, shape, X.shape[-1])
     w = np.zeros(X.shape[:-2] + X.shape[-1:])
     previous = w
     for _ in range(steps):
@@ -236,7 +253,7 @@ def train_penalised_logistic(
         previous, w = (
             w,
             look_ahead
-            - step * logistic_gradient(look_ahead, X, s, l2, symmetry, shape),
+            - step * _gradient(look_ahead, X, s, l2, symmetry, mirror),
         )
     return w
 
