@@ -270,3 +270,13 @@ def test_a_float_count_gets_one_message_in_three_modules():
         ),
     }
     assert messages == {"n must be a positive integer, got 2.0"}
+
+
+def test_a_verdict_that_would_pass_the_page_width_gets_its_own_line():
+    short = str(compare([1.0], [1.0], name="x"))
+    assert short == "x: agree, relative error below 1e-07"
+    long_name = "a quantity with a name as long as the ones the chapters use"
+    wrapped = str(compare([1.0], [2.0], name=long_name)).split("\n")
+    assert wrapped[0] == long_name + ":"
+    assert wrapped[1].startswith("    DISAGREE, relative error 0.5")
+    assert max(map(len, wrapped)) <= 79

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from dlmath.checks import REPORT_WIDTH
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 
@@ -86,3 +88,24 @@ def test_imports_are_collapsed_and_checks_stay_visible(path):
                 f"{path.name}: code cell {index} asserts but is hidden by "
                 f"{hiding}"
             )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_printed_lines_fit_the_code_column(path):
+    # a longer line scrolls sideways on the page and hides its end (often a
+    # check's verdict); the width is the one Comparison wraps its verdict at
+    for index, cell in enumerate(code_cells(path)):
+        for output in cell["outputs"]:
+            if output["output_type"] == "stream":
+                text = "".join(output["text"])
+            else:
+                data = output.get("data", {})
+                # maths and figures are laid out by MathJax and the browser
+                if {"text/latex", "image/png", "text/html"} & data.keys():
+                    continue
+                text = "".join(data.get("text/plain", ""))
+            for line in text.split("\n"):
+                assert len(line) <= REPORT_WIDTH, (
+                    f"{path.name}: code cell {index} prints a line of"
+                    f" {len(line)} characters: {line!r}"
+                )

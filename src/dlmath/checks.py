@@ -33,6 +33,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+# Columns of printed text that the book's code column shows without
+# scrolling (ruff's line length; see _static/book.css).
+REPORT_WIDTH = 79
+
+
 _INTERVAL = re.compile(
     r"^([\[(])\s*(-?inf|[-+0-9.e]+)\s*,\s*(-?inf|[-+0-9.e]+)\s*([\])])$"
 )
@@ -249,15 +254,21 @@ class Comparison:
         return self.relative_error <= self.rtol
 
     def __str__(self) -> str:
-        # Printed text is compared verbatim by nbval on other machines, where
-        # the last bits of a float64 sum may differ: an agreement prints its
-        # tolerance, not rounding-level digits.
+        # Printed text is compared verbatim by nbval on other machines,
+        # where the last bits of a float64 sum may differ: an agreement
+        # prints its tolerance, not rounding-level digits.
         if self.ok:
-            return f"{self.name}: agree, relative error below {self.rtol:.0e}"
-        return (
-            f"{self.name}: DISAGREE, relative error "
-            f"{self.relative_error:.2g} (tolerance {self.rtol:.0e})"
-        )
+            verdict = f"agree, relative error below {self.rtol:.0e}"
+        else:
+            verdict = (
+                f"DISAGREE, relative error {self.relative_error:.2g}"
+                f" (tolerance {self.rtol:.0e})"
+            )
+        line = f"{self.name}: {verdict}"
+        # the verdict goes on a line of its own rather than past the page
+        if len(line) > REPORT_WIDTH:
+            return f"{self.name}:\n    {verdict}"
+        return line
 
 
 def relative_error(actual, expected) -> float:
