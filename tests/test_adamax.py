@@ -13,10 +13,6 @@ from dlmath.adamax import (
     logsumexp,
     lp_moment,
     lp_moment_direct,
-    lp_moment_recursion,
-    noisy_quadratic,
-    quadratic_loss,
-    sparse_regression,
     updates_for_gradients,
 )
 from dlmath.optimizers import Adam, Adamax
@@ -29,6 +25,15 @@ sequences = arrays(
 decays = st.floats(0.05, 0.999)
 
 
+def lp_moment_by_recursion(g, beta2, p):
+    """v_t^{1/p} from v_t = β₂^p v_{t−1} + (1 − β₂^p)|g_t|^p, v_0 = 0: a third
+    way, for small p, to check the closed sum and its log-space form by."""
+    v = np.zeros(g.shape[1:])
+    for g_t in g:
+        v = beta2**p * v + (1 - beta2**p) * np.abs(g_t) ** p
+    return v ** (1 / p)
+
+
 def test_log_space_moment_equals_the_direct_sum_and_the_recursion_for_small_p(
     rng,
 ):
@@ -37,7 +42,7 @@ def test_log_space_moment_equals_the_direct_sum_and_the_recursion_for_small_p(
         direct = lp_moment_direct(g, 0.99, p)
         np.testing.assert_allclose(lp_moment(g, 0.99, p), direct, rtol=1e-12)
         np.testing.assert_allclose(
-            lp_moment_recursion(g, 0.99, p), direct, rtol=1e-12
+            lp_moment_by_recursion(g, 0.99, p), direct, rtol=1e-12
         )
 
 
@@ -91,7 +96,8 @@ def test_the_recursion_equals_the_closed_max_form(g, beta2):
 @settings(max_examples=60, deadline=None)
 @given(g=sequences, beta2=decays)
 def test_the_lp_moment_is_sandwiched_by_the_infinity_norm(g, beta2):
-    # (1 − β₂^p)^{1/p} u ≤ v^{1/p} ≤ t^{1/p} u: the whole limit argument in one line
+    # (1 − β₂^p)^{1/p} u ≤ v^{1/p} ≤ t^{1/p} u: the whole limit argument in
+    # one line
     u = infinity_norm(g, beta2)[-1]
     t = g.shape[0]
     for p in (2.0, 50.0, 1e4):
@@ -114,7 +120,7 @@ def test_no_adamax_step_exceeds_its_tight_bound(seed, steps, beta2):
     assert np.all(np.abs(updates) <= bound[:, None] * (1 + 1e-12))
 
 
-def test_gradients_shrinking_by_beta2_attain_the_bound_above_the_learning_rate():
+def test_gradients_shrinking_by_beta2_attain_the_bound_above_the_lr():
     t = np.arange(1, 301)
     updates = updates_for_gradients(Adamax(lr=1.0), 0.999 ** (t - 1))
     np.testing.assert_allclose(
@@ -138,8 +144,9 @@ def test_folded_adam_equals_adam_exactly_when_eps_hat_is_rescaled(rng):
     g = 1e-7 * rng.standard_normal((40, 3))
     t = np.arange(1, 41)
     standard = updates_for_gradients(Adam(), g)
-    # rtol 1e-10, not 1e-12: the standard updates are differences θ_t − θ_{t−1} of a trajectory that grows
-    # like t |Δ|, so they carry ~t ulp of rounding
+    # rtol 1e-10, not 1e-12: the standard updates are differences
+    # θ_t − θ_{t−1} of a trajectory that grows like t |Δ|, so they carry ~t
+    # ulp of rounding
     np.testing.assert_allclose(
         adam_folded_updates(g, 1e-3, 0.9, 0.999, 1e-8 * np.sqrt(1 - 0.999**t)),
         standard,
@@ -162,39 +169,6 @@ def test_updates_for_gradients_keeps_the_batch_shape(rng):
     assert updates_for_gradients(Adamax(), g[:, 0, 0]).shape == (5,)
 
 
-def test_noise_free_oracles_give_the_true_gradients(rng):
-    h = np.array([0.5, 2.0, 4.0])
-    x = rng.standard_normal((2, 3))
-    np.testing.assert_allclose(noisy_quadratic(h, 0.0, seed=0)(x), h * x)
-    assert quadratic_loss(x, h).shape == (2,)
-    grad = sparse_regression(
-        np.array([1.0, 0.5, 0.1]), np.ones(3), batch=4, seed=0
-    )
-    # zero residual at w = w*
-    np.testing.assert_allclose(grad(np.ones((5, 3))), 0.0, atol=1e-15)
-
-
-def test_rare_features_get_rare_gradients():
-    grad = sparse_regression(
-        np.array([1.0, 0.01]), np.ones(2), batch=1, seed=1
-    )
-    g = grad(np.zeros((20000, 2)))
-    assert 0.005 < np.mean(g[:, 1] != 0) < 0.015
-    assert np.mean(g[:, 0] != 0) > 0.99
-
-
-def test_heavy_tailed_and_gaussian_noise_in_one_batch(rng):
-    grad = noisy_quadratic(
-        np.ones(1),
-        1.0,
-        seed=2,
-        tail_df=np.array([np.inf, 1.0]).reshape(2, 1, 1),
-    )
-    g = grad(np.zeros((2, 5000, 1)))
-    assert np.max(np.abs(g[0])) < 6  # Gaussian
-    assert np.max(np.abs(g[1])) > 100  # Cauchy
-
-
 @pytest.mark.parametrize(
     "call",
     [
@@ -204,17 +178,8 @@ def test_heavy_tailed_and_gaussian_noise_in_one_batch(rng):
         lambda: lp_moment(np.ones(3), 0.9, np.ones((2, 2))),
         lambda: infinity_norm(np.array([1.0, np.nan]), 0.9),
         lambda: adamax_step_bound(0.9, 0.999, 0),
-        lambda: adamax_step_bound(0.9, 0.999, 1.5),
         lambda: adam_folded_updates(np.ones(3), 1e-3, 0.9, 0.999, -1.0),
         lambda: adam_folded_updates(np.ones(3), 1e-3, 0.9, 0.999, np.ones(4)),
-        lambda: noisy_quadratic(np.array([1.0, -1.0]), 1.0, seed=0),
-        lambda: noisy_quadratic(np.ones(2), 1.0, seed=0, tail_df=0.0),
-        lambda: noisy_quadratic(np.ones(2), 1.0, seed=0)(np.zeros((3, 4))),
-        lambda: sparse_regression(
-            np.array([0.0, 1.0]), np.ones(2), batch=1, seed=0
-        ),
-        lambda: sparse_regression(np.ones(2), np.ones(3), batch=1, seed=0),
-        lambda: sparse_regression(np.ones(2), np.ones(2), batch=0, seed=0),
         lambda: logsumexp(np.array([np.nan, 1.0])),
     ],
 )
@@ -226,3 +191,5 @@ def test_bad_arguments_are_value_errors(call):
 def test_a_non_numeric_sequence_is_a_type_error():
     with pytest.raises(TypeError):
         infinity_norm("abc", 0.9)
+    with pytest.raises(TypeError, match="t must hold only positive integers"):
+        adamax_step_bound(0.9, 0.999, 1.5)

@@ -82,26 +82,44 @@ def test_error_sweep_has_truncation_on_the_right_and_rounding_on_the_left():
     assert errors[1] < errors[0] and errors[1] < errors[2]
 
 
+def test_error_sweep_of_the_hessian_uses_the_hessian_at_each_step(rng):
+    x = rng.standard_normal(3)
+
+    def f(v):
+        return np.sin(v[0]) * v[1] ** 3 + np.exp(v[2] * v[0])
+
+    # the sweep at step 1e-3 is then exactly this estimate: error 0
+    exact = numerical_hessian(f, x, 1e-3)
+    errors = central_difference_errors(
+        f, x, exact, [1e-6, 1e-3, 1e-1], method=numerical_hessian
+    )
+    assert errors[1] == 0.0 and errors[0] > 1e-9 and errors[2] > 1e-9
+
+
 def test_non_callable_is_a_type_error():
     with pytest.raises(TypeError, match="callable"):
         numerical_jacobian(np.ones(3), np.zeros(3))
 
 
-@pytest.mark.parametrize("eps", [0.0, -1e-6, np.nan, "1e-6"])
-def test_bad_step_is_a_value_error(eps):
-    with pytest.raises(ValueError, match="step"):
+@pytest.mark.parametrize(
+    "eps, error",
+    [(0.0, ValueError), (-1e-6, ValueError), (np.nan, ValueError)]
+    + [("1e-6", TypeError), (True, TypeError)],
+)
+def test_bad_step_names_a_positive_finite_number(eps, error):
+    with pytest.raises(error, match="eps must be a positive finite number"):
         numerical_jacobian(np.sin, np.zeros(2), eps=eps)
 
 
 def test_non_finite_point_is_a_value_error():
-    with pytest.raises(ValueError, match="x must be finite"):
+    with pytest.raises(ValueError, match="x must hold only finite numbers"):
         numerical_jacobian(np.sin, np.array([0.0, np.nan]))
 
 
 def test_function_that_leaves_the_domain_is_a_value_error():
     with (
         np.errstate(divide="ignore"),
-        pytest.raises(ValueError, match="f\\(x\\) must be finite"),
+        pytest.raises(ValueError, match=r"f\(x\) must hold only finite"),
     ):
         numerical_jacobian(np.log, np.array([0.0]))
 

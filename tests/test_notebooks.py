@@ -1,4 +1,5 @@
-"""The committed notebooks are what one clean run produced (nbval then checks the outputs match)."""
+"""The committed notebooks are what one clean run produced (nbval then
+checks that the outputs match), and they follow the book's conventions."""
 
 import json
 import re
@@ -67,7 +68,8 @@ def test_every_notebook_is_in_the_table_of_contents():
         )
 
 
-# Tags that hide a cell's source on the rendered page (myst-nb / sphinx-togglebutton).
+# Tags that hide a cell's source on the rendered page (myst-nb,
+# sphinx-togglebutton).
 HIDING_TAGS = {"hide-input", "hide-cell", "remove-input", "remove-cell"}
 
 
@@ -76,12 +78,15 @@ def test_imports_are_collapsed_and_checks_stay_visible(path):
     cells = code_cells(path)
     tags = [set(c.get("metadata", {}).get("tags", [])) for c in cells]
     assert cells and "hide-input" in tags[0], (
-        f"{path.name}: the first code cell (the imports) lacks the tag hide-input"
+        f"{path.name}: the first code cell (the imports) lacks the tag "
+        "hide-input"
     )
-    for index, (cell, cell_tags) in enumerate(zip(cells, tags)):
+    for index, (cell, cell_tags) in enumerate(zip(cells, tags, strict=True)):
         if re.search(r"\bassert\b", "".join(cell["source"])):
-            assert not cell_tags & HIDING_TAGS, (
-                f"{path.name}: code cell {index} asserts but is hidden by {cell_tags & HIDING_TAGS}"
+            hiding = cell_tags & HIDING_TAGS
+            assert not hiding, (
+                f"{path.name}: code cell {index} asserts but is hidden by "
+                f"{hiding}"
             )
 
 

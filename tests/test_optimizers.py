@@ -19,7 +19,8 @@ def test_gradient_descent_step_by_hand():
 
 
 def test_heavy_ball_two_steps_by_hand():
-    # v1 = -0.1*2 = -0.2, x1 = 0.8;  v2 = 0.5*(-0.2) - 0.1*1.6 = -0.26, x2 = 0.54
+    # v1 = -0.1*2 = -0.2, x1 = 0.8;
+    # v2 = 0.5*(-0.2) - 0.1*1.6 = -0.26, x2 = 0.54
     trajectory = run(
         Momentum(lr=0.1, beta=0.5), lambda x: 2 * x, np.array([1.0]), 2
     )
@@ -27,7 +28,8 @@ def test_heavy_ball_two_steps_by_hand():
 
 
 def test_nesterov_evaluates_the_gradient_at_the_look_ahead_point():
-    # step 2: look-ahead 0.8 + 0.5*(-0.2) = 0.7, v2 = -0.1 - 0.1*1.4 = -0.24, x2 = 0.56
+    # step 2: look-ahead 0.8 + 0.5*(-0.2) = 0.7,
+    # v2 = -0.1 - 0.1*1.4 = -0.24, x2 = 0.56
     trajectory = run(
         Momentum(lr=0.1, beta=0.5, nesterov=True),
         lambda x: 2 * x,
@@ -65,7 +67,8 @@ def test_adamax_takes_no_step_where_every_gradient_was_zero():
 @settings(max_examples=30, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), steps=st.integers(1, 30))
 def test_adamax_step_never_exceeds_its_bound(seed, steps):
-    # Not simply lr: the paper's |Δ| <= α is off by up to (1 − β₁)/(1 − β₁/β₂) ≈ 1.009 (chapter 5.3).
+    # Not simply lr: the paper's |Δ| <= α is off by up to
+    # (1 − β₁)/(1 − β₁/β₂) ≈ 1.009 (chapter 5.3).
     rng = np.random.default_rng(seed)
     gradients = rng.standard_normal((steps, 4)) * rng.lognormal(
         0, 3, size=(steps, 1)
@@ -177,3 +180,24 @@ def test_bad_run_arguments():
         run(GradientDescent(0.1), lambda x: x, np.zeros(2), -1)
     with pytest.raises(ValueError, match="finite"):
         run(GradientDescent(0.1), lambda x: x, np.array([np.nan]), 1)
+
+
+@pytest.mark.parametrize(
+    "optimizer", [GradientDescent(0.1), Adam(), Adamax(), Adamax(eps=1e-8)]
+)
+def test_a_nan_gradient_gives_a_nan_step_not_a_zero_step(optimizer):
+    # A diverging run must show as diverged: PyTorch's Adamax gives nan
+    # here too.
+    trajectory = run(
+        optimizer, lambda x: np.full_like(x, np.nan), np.zeros(2), 3
+    )
+    assert np.all(np.isnan(trajectory[1:]))
+
+
+def test_adamax_steps_zero_only_where_no_gradient_has_been_seen():
+    # coordinate 0: a nan gradient; coordinate 1: every gradient 0 so far
+    trajectory = run(
+        Adamax(), lambda x: np.array([np.nan, 0.0]), np.zeros(2), 2
+    )
+    assert np.all(np.isnan(trajectory[1:, 0]))
+    np.testing.assert_array_equal(trajectory[:, 1], 0.0)

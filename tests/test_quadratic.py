@@ -3,6 +3,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dlmath.calculus import numerical_gradient
+from dlmath.optimizers import GradientDescent, run
 from dlmath.quadratic import (
     BOUNDARY,
     DIVERGING,
@@ -13,15 +15,15 @@ from dlmath.quadratic import (
     classify_trajectory,
     convergence_rate,
     gd_errors,
-    gradient,
     minimiser,
     optimal_rate,
     optimal_step,
     quadratic_from_eigenvalues,
+    quadratic_grad_fn,
+    quadratic_value,
     random_orthogonal,
     slowest_direction,
 )
-from dlmath.optimizers import GradientDescent, run
 
 eigenvalue_lists = st.lists(st.floats(0.1, 10.0), min_size=1, max_size=6)
 
@@ -44,7 +46,9 @@ def test_closed_form_matches_gradient_descent_run(
     # inside the stability interval, so nothing overflows
     lr = fraction * 2 / max(eigenvalues)
     x0 = rng.standard_normal((batch, n))
-    trajectory = run(GradientDescent(lr=lr), gradient(Q, c), x0, steps)
+    trajectory = run(
+        GradientDescent(lr=lr), quadratic_grad_fn(Q, c), x0, steps
+    )
     x_star = minimiser(Q, c)
     expected = gd_errors(Q, x0 - x_star, lr, steps)
     assert expected.shape == trajectory.shape
@@ -69,13 +73,36 @@ def test_quadratic_has_the_requested_spectrum_and_orthonormal_eigenvectors(
     np.testing.assert_array_equal(Q, Q.T)
 
 
+def test_value_has_the_gradient_of_the_grad_fn_and_its_minimum_at_x_star(
+    rng,
+):
+    Q, _ = quadratic_from_eigenvalues([0.5, 1.0, 3.0], rng)
+    c = rng.standard_normal(3)
+    x = rng.standard_normal(3)
+    np.testing.assert_allclose(
+        numerical_gradient(lambda v: quadratic_value(v, Q, c), x),
+        quadratic_grad_fn(Q, c)(x),
+        rtol=1e-7,
+    )
+    x_star = minimiser(Q, c)
+    points = x_star + rng.standard_normal((20, 3))
+    assert quadratic_value(points, Q, c).shape == (20,)
+    assert np.all(
+        quadratic_value(points, Q, c) > quadratic_value(x_star, Q, c)
+    )
+    # c = None is c = 0
+    assert quadratic_value(x, Q) == quadratic_value(x, Q, np.zeros(3))
+
+
 def test_minimiser_is_where_the_gradient_vanishes(rng):
     Q, _ = quadratic_from_eigenvalues([0.5, 1.0, 3.0, 7.0], rng)
     c = rng.standard_normal((3, 4))  # a batch of linear terms
     x_star = minimiser(Q, c)
     assert x_star.shape == (3, 4)
-    for row, ci in zip(x_star, c):
-        np.testing.assert_allclose(gradient(Q, ci)(row), 0, atol=1e-12)
+    for row, ci in zip(x_star, c, strict=True):
+        np.testing.assert_allclose(
+            quadratic_grad_fn(Q, ci)(row), 0, atol=1e-12
+        )
 
 
 @settings(max_examples=60, deadline=None)
@@ -178,14 +205,16 @@ def test_bad_arguments_raise_value_errors(rng):
     with pytest.raises(ValueError, match="c must have shape"):
         minimiser(Q, np.ones(2))
     with pytest.raises(ValueError, match="c must have shape"):
-        gradient(Q, np.ones((1, 3)))
+        quadratic_grad_fn(Q, np.ones((1, 3)))
     with pytest.raises(ValueError, match="r0 must have shape"):
         gd_errors(Q, np.ones(4), 0.1, 3)
     with pytest.raises(ValueError, match="num_steps"):
         gd_errors(Q, np.ones(3), 0.1, -1)
-    with pytest.raises(ValueError, match="lr must be positive"):
+    with pytest.raises(ValueError, match="lr must hold only positive"):
         convergence_rate([1.0, 2.0], [0.1, 0.0])
-    with pytest.raises(ValueError, match="eigenvalues must all be positive"):
+    with pytest.raises(
+        ValueError, match="eigenvalues must hold only positive"
+    ):
         optimal_step([1.0, -2.0])
     with pytest.raises(ValueError, match="non-empty 1-D"):
         quadratic_from_eigenvalues(np.ones((2, 2)), rng)
@@ -193,3 +222,29 @@ def test_bad_arguments_raise_value_errors(rng):
         classify_trajectory(np.ones((2, 4)))
     with pytest.raises(TypeError, match="Generator"):
         random_orthogonal(3, 0)
+
+
+def test_step_and_trajectory_agree_at_the_float_stability_boundary():
+    # 2/49 * 49 rounds to 1.9999999999999998: exactly at the boundary in
+    # exact arithmetic, a hair inside it in float64.
+    lam = np.array([1.0, 49.0])
+    lr = 2 / lam.max()
+    assert lr * lam.max() != 2
+    Q, U = quadratic_from_eigenvalues(lam, np.random.default_rng(0))
+    path = run(
+        GradientDescent(lr), quadratic_grad_fn(Q, np.zeros(2)), np.ones(2), 12
+    )
+    assert classify_step(lam, lr) == BOUNDARY
+    assert classify_trajectory(path @ U[:, -1]) == BOUNDARY
+
+
+def test_step_and_trajectory_agree_at_two_over_lambda_max_for_any_lambda():
+    # About 14 % of these products round below 2, some above.
+    lam_max = np.linspace(1.5, 100.0, 400)
+    products = 2 / lam_max * lam_max
+    assert np.any(products < 2) and np.any(products == 2)
+    for top in lam_max:
+        lam = np.array([1.0, top])
+        Q, U = quadratic_from_eigenvalues(lam, np.random.default_rng(1))
+        rho = gd_errors(Q, np.ones(2), 2 / top, 12) @ U[:, -1]
+        assert classify_trajectory(rho) == classify_step(lam, 2 / top)

@@ -18,7 +18,7 @@ from dlmath.symmetry import (
     pairing_laplacian,
     symmetric_template,
     symmetry_penalty,
-    train_logistic,
+    train_penalised_logistic,
 )
 
 sides = st.integers(min_value=1, max_value=7)
@@ -42,7 +42,8 @@ def test_pairing_laplacian_is_identity_minus_mirror_with_the_right_spectrum(
     S = pairing_laplacian(h, w)
     assert np.array_equal(S, np.eye(h * w) - mirror_matrix(h, w))
     eigenvalues = np.linalg.eigvalsh(S)
-    # null space: mirror-symmetric images, one free value per orbit; eigenvalue 2: antisymmetric ones
+    # null space: mirror-symmetric images, one free value per orbit;
+    # eigenvalue 2: antisymmetric ones
     assert np.sum(np.abs(eigenvalues) < 1e-12) == h * ((w + 1) // 2)
     assert (
         np.sum(np.abs(eigenvalues - 2) < 1e-12)
@@ -104,15 +105,19 @@ def test_loss_and_gradient_work_row_by_row_on_a_batch(rng):
 def test_training_reaches_a_stationary_point(rng):
     t = symmetric_template(rng, 3, 4)
     X, s = make_dataset(rng, t, 20, 1.0, 1.0, batch=5)
-    W = train_logistic(X, s, l2=0.1, symmetry=0.5, shape=(3, 4), steps=400)
+    W = train_penalised_logistic(
+        X, s, l2=0.1, symmetry=0.5, shape=(3, 4), steps=400
+    )
     assert np.max(np.abs(logistic_gradient(W, X, s, 0.1, 0.5, (3, 4)))) < 1e-8
 
 
 def test_augmented_training_gives_mirror_symmetric_weights(rng):
     t = symmetric_template(rng, 3, 5)
     X, s = make_dataset(rng, t, 7, 1.0, 1.0, batch=4)
-    W = train_logistic(*augment_with_mirror(X, s, 3, 5), l2=0.05, steps=100)
-    unaugmented = train_logistic(X, s, l2=0.05, steps=100)
+    W = train_penalised_logistic(
+        *augment_with_mirror(X, s, 3, 5), l2=0.05, steps=100
+    )
+    unaugmented = train_penalised_logistic(X, s, l2=0.05, steps=100)
     m = mirror_permutation(3, 5)
     assert np.max(np.abs(W - W[:, m])) < 1e-12 * np.max(np.abs(W))
     assert np.max(np.abs(unaugmented - unaugmented[:, m])) > 1e-2 * np.max(
@@ -127,7 +132,8 @@ def test_dataset_is_labelled_by_template_sign_and_template_is_symmetric(rng):
     )
     X, s = make_dataset(rng, t, 4000, 2.0, 0.5)
     assert X.shape == (1, 4000, 12) and s.shape == (1, 4000)
-    # mean of s x is a t; the sample mean is within a few standard errors 0.5/sqrt(4000)
+    # mean of s x is a t; the sample mean is within a few standard errors
+    # 0.5/sqrt(4000)
     assert np.max(
         np.abs((s[..., None] * X).mean(axis=1)[0] - 2.0 * t)
     ) < 5 * 0.5 / np.sqrt(4000)
@@ -157,8 +163,10 @@ def test_bad_arguments_are_rejected(rng):
         logistic_loss(np.zeros(6), X, np.zeros(3))
     with pytest.raises(ValueError, match="height \\* width"):
         logistic_gradient(np.zeros(6), X, s, symmetry=1.0, shape=(2, 2))
-    with pytest.raises(ValueError, match="l2 must be positive"):
-        train_logistic(X, s, l2=0.0)
+    with pytest.raises(
+        ValueError, match="l2 must be a positive finite number"
+    ):
+        train_penalised_logistic(X, s, l2=0.0)
     with pytest.raises(ValueError, match="no decision boundary"):
         gaussian_accuracy(np.zeros(6), np.ones(6), 1.0, 1.0)
     with pytest.raises(TypeError, match="Generator"):
@@ -172,14 +180,15 @@ def test_learning_curves_match_training_each_size_separately(rng):
         X, s, [3, 12], t, 1.0, 1.0, (2, 4), l2=0.1, symmetry=0.3, steps=50
     )
     assert curves.shape == (2, 3)
-    W = train_logistic(X[:, :3], s[:, :3], 0.1, 0.3, (2, 4), 50)
+    W = train_penalised_logistic(X[:, :3], s[:, :3], 0.1, 0.3, (2, 4), 50)
     assert_close(curves[0], gaussian_accuracy(W, t, 1.0, 1.0), rtol=1e-12)
     with pytest.raises(ValueError, match="sizes"):
         learning_curves(X, s, [13], t, 1.0, 1.0, (2, 4), l2=0.1)
 
 
 def test_150_steps_settle_the_chapter_experiment(rng):
-    # the setting of chapter 3's experiment: 6 x 6 images, a = sigma = 1, l2 = 0.01, lambda = 1
+    # the setting of chapter 3's experiment: 6 x 6 images, a = sigma = 1,
+    # l2 = 0.01, lambda = 1
     t = symmetric_template(rng, 6, 6)
     X, s = make_dataset(rng, t, 256, 1.0, 1.0, batch=20)
     sizes = [4, 8, 16, 32, 64, 128, 256]

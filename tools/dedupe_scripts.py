@@ -1,10 +1,12 @@
-"""Sphinx extension: drop the second copy of each inline <script> that Sphinx 7 emits.
+"""Sphinx extension: drop the second copy of each inline <script> that
+Sphinx 7 emits.
 
-Sphinx 7.4 registers a script added with `app.add_js_file(None, body=...)` once under the name
-None and once under '' (sphinx-doc/sphinx#13402, fixed in Sphinx 8.2), so sphinx-thebe's
-`const THEBE_JS_URL = ...` appears twice on every page and the second copy throws
-"SyntaxError: Identifier 'THEBE_JS_URL' has already been declared" in the reader's console.
-`make check-site` (tools/check_site.py) fails on that error; this keeps the first copy only.
+Sphinx 7.4 registers a script added with `app.add_js_file(None, body=...)`
+once under the name None and once under '' (sphinx-doc/sphinx#13402, fixed in
+Sphinx 8.2), so sphinx-thebe's `const THEBE_JS_URL = ...` appears twice on
+every page and the second copy throws "SyntaxError: Identifier 'THEBE_JS_URL'
+has already been declared" in the reader's console. `make check-site`
+(tools/check_site.py) fails on that error; this keeps the first copy only.
 """
 
 

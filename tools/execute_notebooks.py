@@ -1,7 +1,9 @@
-"""Re-execute notebooks in place so that their stored outputs are what the code produces.
+"""Re-execute notebooks in place so that their stored outputs are what the
+code produces.
 
-Run through `make outputs`. Two runs in a row give byte-identical files: timing metadata is
-not recorded, the kernel gets a fixed hash seed, and the JSON is written in one fixed form.
+Run through `make outputs`. Two runs in a row give byte-identical files:
+timing metadata is not recorded, the kernel gets a fixed hash seed, and the
+JSON is written in one fixed form.
 """
 
 import os
@@ -13,7 +15,8 @@ from nbclient import NotebookClient
 
 
 def coalesce_streams(cell) -> None:
-    """Merge consecutive stdout (or stderr) chunks: the kernel splits prints at arbitrary points."""
+    """Merge consecutive stdout (or stderr) chunks: the kernel splits prints
+    at arbitrary points."""
     merged = []
     for output in cell.get("outputs", []):
         if (
@@ -50,7 +53,8 @@ def execute(path: Path) -> None:
         cell.id = f"cell-{index}"
         if cell.cell_type == "code":
             coalesce_streams(cell)
-    # Only what the book needs: no authoring-tool metadata, no Python version of the machine.
+    # Only what the book needs: no authoring-tool metadata, no Python version
+    # of the machine.
     nb.metadata = nbformat.from_dict(
         {
             "kernelspec": {

@@ -1,51 +1,40 @@
-"""First-order optimisers behind one small interface, stepping many starting points at once.
+"""First-order optimisers behind one small interface, stepping many starting
+points at once (chapters 5.1 to 5.3).
 
 Every optimiser is a frozen dataclass of hyper-parameters with two methods:
 
-* ``init(x) -> state`` for parameters ``x`` of shape ``(..., d)`` (any leading batch axes);
-* ``step(x, grad_fn, state) -> (x_next, state_next)``, where ``grad_fn`` maps an array of shape
-  ``(..., d)`` to the gradients, row by row.
+* ``init(x) -> state`` for parameters ``x`` of shape ``(..., d)`` (any
+  leading batch axes);
+* ``step(x, grad_fn, state) -> (x_next, state_next)``, where ``grad_fn`` maps
+  an array of shape ``(..., d)`` to the gradients, row by row.
 
-``step`` takes the gradient *function*, not a gradient, because Nesterov momentum evaluates it
-at a look-ahead point. :func:`run` iterates ``step`` and returns the whole trajectory. All state
-is explicit; nothing is global; every operation is elementwise over the batch.
+``step`` takes the gradient *function*, not a gradient, because Nesterov
+momentum evaluates it at a look-ahead point. :func:`run` iterates ``step``
+and returns the whole trajectory. All state is explicit; nothing is global;
+every operation is elementwise over the batch.
+
+Names across the package: a function that evaluates a gradient returns an
+array and is called ``…_gradient`` (``beale_gradient(points)``); one that
+builds a ``grad_fn`` for :func:`run` is called ``…_grad_fn``
+(``quadratic_grad_fn(Q, c)``, ``noisy_quadratic_grad_fn(...)``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
-from .checks import as_count, as_finite_array
+from .checks import as_array, as_callable, as_count, as_number
 
 GradFn = Callable[[np.ndarray], np.ndarray]
 
 
-def _positive(name: str, value: float) -> None:
-    if not (
-        isinstance(value, (int, float)) and np.isfinite(value) and value > 0
-    ):
-        raise ValueError(
-            f"{name} must be a positive finite number, got {value!r}"
-        )
-
-
-def _in_unit_interval(name: str, value: float) -> None:
-    if not (isinstance(value, (int, float)) and 0 <= value < 1):
-        raise ValueError(f"{name} must be in [0, 1), got {value!r}")
-
-
-def _check_moment_rates(optimizer) -> None:
-    """The hyper-parameters Adam and Adamax share: a positive lr and decay rates in [0, 1)."""
-    _positive("lr", optimizer.lr)
-    _in_unit_interval("beta1", optimizer.beta1)
-    _in_unit_interval("beta2", optimizer.beta2)
-
-
 def _gradient(grad_fn: GradFn, x: np.ndarray) -> np.ndarray:
-    g = np.asarray(grad_fn(x), dtype=np.float64)
+    # inf and nan pass: a diverging run must show as diverged, not stop
+    g = as_array(grad_fn(x), "grad_fn(x)", interval=None)
     if g.shape != x.shape:
         raise ValueError(
             f"grad_fn must return the shape of x, {x.shape}, got {g.shape}"
@@ -60,7 +49,7 @@ class GradientDescent:
     lr: float
 
     def __post_init__(self):
-        _positive("lr", self.lr)
+        as_number(self.lr, "lr", "(0, inf)")
 
     def init(self, x):
         return ()
@@ -71,10 +60,11 @@ class GradientDescent:
 
 @dataclass(frozen=True)
 class Momentum:
-    """Heavy ball (Polyak 1964) or Nesterov (1983) momentum, in the velocity form of Sutskever et al. (2013).
+    """Heavy ball (Polyak 1964) or Nesterov (1983) momentum, in the velocity
+    form of Sutskever et al. (2013).
 
-    Heavy ball: v_{t+1} = μ v_t − η ∇f(x_t),            x_{t+1} = x_t + v_{t+1}.
-    Nesterov:   v_{t+1} = μ v_t − η ∇f(x_t + μ v_t),    x_{t+1} = x_t + v_{t+1}.
+    Heavy ball: v_{t+1} = μ v_t − η ∇f(x_t),          x_{t+1} = x_t + v_{t+1}.
+    Nesterov:   v_{t+1} = μ v_t − η ∇f(x_t + μ v_t),  x_{t+1} = x_t + v_{t+1}.
     """
 
     lr: float
@@ -82,8 +72,8 @@ class Momentum:
     nesterov: bool = False
 
     def __post_init__(self):
-        _positive("lr", self.lr)
-        _in_unit_interval("beta", self.beta)
+        as_number(self.lr, "lr", "(0, inf)")
+        as_number(self.beta, "beta", "[0, 1)")
 
     def init(self, x):
         return np.zeros_like(x)  # velocity
@@ -104,26 +94,41 @@ class AdamState(NamedTuple):
     t: int  # steps taken
 
 
+class _Moments:
+    """What Adam and Adamax share: the checks of lr, β₁, β₂ and ε, a state of
+    two moments, and the first moment."""
+
+    # ε = 0 is allowed where the method is defined without it
+    _eps_interval = "(0, inf)"
+
+    def __post_init__(self):
+        as_number(self.lr, "lr", "(0, inf)")
+        as_number(self.beta1, "beta1", "[0, 1)")
+        as_number(self.beta2, "beta2", "[0, 1)")
+        as_number(self.eps, "eps", self._eps_interval)
+
+    def init(self, x):
+        return AdamState(np.zeros_like(x), np.zeros_like(x), 0)
+
+    def _first_moment(self, x, grad_fn: GradFn, state: AdamState):
+        """g_t, t, and the biased first moment
+        m_t = β₁ m_{t−1} + (1 − β₁) g_t."""
+        g = _gradient(grad_fn, x)
+        return g, state.t + 1, self.beta1 * state.m + (1 - self.beta1) * g
+
+
 @dataclass(frozen=True)
-class Adam:
-    """Adam, Kingma & Ba (2015), Algorithm 1, with ε added to sqrt(v̂) as in the paper."""
+class Adam(_Moments):
+    """Adam, Kingma & Ba (2015), Algorithm 1, with ε added to sqrt(v̂) as in
+    the paper."""
 
     lr: float = 0.001
     beta1: float = 0.9
     beta2: float = 0.999
     eps: float = 1e-8
 
-    def __post_init__(self):
-        _check_moment_rates(self)
-        _positive("eps", self.eps)
-
-    def init(self, x):
-        return AdamState(np.zeros_like(x), np.zeros_like(x), 0)
-
     def step(self, x, grad_fn: GradFn, state: AdamState):
-        g = _gradient(grad_fn, x)
-        t = state.t + 1
-        m = self.beta1 * state.m + (1 - self.beta1) * g  # biased first moment
+        g, t, m = self._first_moment(x, grad_fn, state)
         # biased second raw moment
         v = self.beta2 * state.v + (1 - self.beta2) * g**2
         m_hat = m / (1 - self.beta1**t)  # bias corrections
@@ -134,63 +139,50 @@ class Adam:
 
 
 @dataclass(frozen=True)
-class Adamax:
-    """Adamax, Kingma & Ba (2015), Algorithm 2: Adam with the infinity norm u_t = max(β₂ u_{t−1}, |g_t|).
+class Adamax(_Moments):
+    """Adamax, Kingma & Ba (2015), Algorithm 2: Adam with the infinity norm
+    u_t = max(β₂ u_{t−1}, |g_t|).
 
-    The paper divides by u_t with no ε. Where u_t = 0 every gradient so far was 0 in that
-    coordinate, so m_t = 0 too; the step there is taken as 0 (the value Adam's step tends to),
-    not 0/0. An ``eps`` > 0 divides by u_t + ε instead, as Keras does (PyTorch puts ε inside the
-    max: u_t = max(β₂ u_{t−1}, |g_t| + ε)).
+    The paper divides by u_t with no ε. Where u_t is exactly 0 every gradient
+    so far was 0 in that coordinate, so m_t = 0 too; the step there is taken
+    as 0 (the value Adam's step tends to), not 0/0. Anywhere else the
+    division is done as written, so a nan or inf gradient gives a nan step,
+    as in gradient descent, Adam and PyTorch's Adamax: a diverging run shows
+    as diverged. An ``eps`` > 0 divides by u_t + ε instead, as Keras does
+    (PyTorch puts ε inside the max: u_t = max(β₂ u_{t−1}, |g_t| + ε)).
     """
 
     lr: float = 0.002
     beta1: float = 0.9
     beta2: float = 0.999
     eps: float = 0.0
-
-    def __post_init__(self):
-        _check_moment_rates(self)
-        if not (
-            isinstance(self.eps, (int, float))
-            and np.isfinite(self.eps)
-            and self.eps >= 0
-        ):
-            raise ValueError(
-                f"eps must be a non-negative finite number, got {self.eps!r}"
-            )
-
-    def init(self, x):
-        return AdamState(np.zeros_like(x), np.zeros_like(x), 0)
+    _eps_interval = "[0, inf)"  # the paper's Adamax has no ε
 
     def step(self, x, grad_fn: GradFn, state: AdamState):
-        g = _gradient(grad_fn, x)
-        t = state.t + 1
-        m = self.beta1 * state.m + (1 - self.beta1) * g  # biased first moment
+        g, t, m = self._first_moment(x, grad_fn, state)
         # exponentially weighted infinity norm
         u = np.maximum(self.beta2 * state.v, np.abs(g))
-        denominator = u + self.eps
-        # 0 where no gradient yet
-        step = np.divide(
-            m, denominator, out=np.zeros_like(m), where=denominator > 0
-        )
+        # 0 only where no gradient yet: not where u is nan (nan > 0 is False)
+        step = np.divide(m, u + self.eps, out=np.zeros_like(m), where=u != 0)
         return x - self.lr / (1 - self.beta1**t) * step, AdamState(m, u, t)
 
 
 def run(optimizer, grad_fn: GradFn, x0, num_steps: int) -> np.ndarray:
-    """The trajectory ``[x_0, x_1, …, x_T]`` of ``optimizer`` from ``x0``, shape ``(T + 1,) + x0.shape``.
+    """The trajectory ``[x_0, x_1, …, x_T]`` of ``optimizer`` from ``x0``,
+    shape ``(T + 1,) + x0.shape``.
 
-    ``x0`` may hold many starting points, one per row of its leading axes; they are stepped together.
+    ``x0`` may hold many starting points, one per row of its leading axes;
+    they are stepped together. ``x0`` must be finite; the gradients along
+    the way may be inf or nan, and then so are the iterates after them.
     """
     if not all(hasattr(optimizer, name) for name in ("init", "step")):
         raise TypeError(
-            f"optimizer must have init and step methods, got {type(optimizer).__name__}"
+            "optimizer must have init and step methods, "
+            f"got {type(optimizer).__name__}"
         )
-    if not callable(grad_fn):
-        raise TypeError(
-            f"grad_fn must be callable, got {type(grad_fn).__name__}"
-        )
+    as_callable(grad_fn, "grad_fn")
     as_count(num_steps, "num_steps")
-    x = as_finite_array(x0, "x0")
+    x = as_array(x0, "x0")
     if x.ndim == 0:
         raise ValueError(
             "x0 must have at least one axis (the parameters), got a scalar"

@@ -1,16 +1,17 @@
-"""sympy helpers: explicit symbolic matrices (immutable, so they can key a substitution) and derivatives in numerator layout.
+"""sympy helpers: explicit symbolic matrices (immutable, so they can key a
+substitution) and derivatives in numerator layout.
 
 sympy has two derivatives of matrix expressions, in opposite layouts:
-``MatrixSymbol`` expressions differentiate in *denominator* layout (``(A*x).diff(x) == A.T``),
-while ``Matrix.jacobian`` is *numerator* layout (rows are outputs). This book uses numerator
-layout; :func:`jacobian` is the one to call.
+``MatrixSymbol`` expressions differentiate in *denominator* layout
+(``(A*x).diff(x) == A.T``), while ``Matrix.jacobian`` is *numerator* layout
+(rows are outputs). This book uses numerator layout; :func:`jacobian` is the
+one to call.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
-import numpy as np
 import sympy as sp
 
 from .checks import as_count
@@ -24,7 +25,8 @@ def _check_dims(**dims: int) -> None:
 def matrix(
     name: str, rows: int, cols: int, **assumptions
 ) -> sp.ImmutableMatrix:
-    """An explicit ``rows x cols`` matrix of scalar symbols ``name_{ij}`` (indices from 1)."""
+    """An explicit ``rows x cols`` matrix of scalar symbols ``name_{ij}``
+    (indices from 1)."""
     _check_dims(rows=rows, cols=cols)
     return sp.ImmutableMatrix(
         rows,
@@ -44,7 +46,8 @@ def vector(name: str, n: int, **assumptions) -> sp.ImmutableMatrix:
 def function_vector(
     name: str, n: int, args: Sequence[sp.Symbol]
 ) -> sp.ImmutableMatrix:
-    """An ``n x 1`` column of *undefined* functions ``name_i(args)``: a generic vector function of ``args``."""
+    """An ``n x 1`` column of *undefined* functions ``name_i(args)``: a
+    generic vector function of ``args``."""
     _check_dims(n=n)
     return sp.ImmutableMatrix(
         n, 1, lambda i, _: sp.Function(f"{name}_{i + 1}")(*args)
@@ -54,7 +57,8 @@ def function_vector(
 def function_matrix(
     name: str, rows: int, cols: int, arg: sp.Symbol
 ) -> sp.ImmutableMatrix:
-    """A ``rows x cols`` matrix of undefined functions ``name_{ij}(arg)``: a generic matrix function of ``arg``."""
+    """A ``rows x cols`` matrix of undefined functions ``name_{ij}(arg)``: a
+    generic matrix function of ``arg``."""
     _check_dims(rows=rows, cols=cols)
     return sp.ImmutableMatrix(
         rows, cols, lambda i, j: sp.Function(f"{name}_{{{i + 1}{j + 1}}}")(arg)
@@ -62,9 +66,11 @@ def function_matrix(
 
 
 def jacobian(outputs, variables) -> sp.Matrix:
-    """Numerator-layout derivative: entry ``(i, j)`` is ``∂ outputs_i / ∂ variables_j``.
+    """Numerator-layout derivative: entry ``(i, j)`` is
+    ``∂ outputs_i / ∂ variables_j``.
 
-    A scalar output gives a ``1 x n`` row; outputs and variables may be columns, rows or lists.
+    A scalar output gives a ``1 x n`` row; outputs and variables may be
+    columns, rows or lists.
     """
     out = (
         sp.Matrix([outputs])
@@ -74,11 +80,13 @@ def jacobian(outputs, variables) -> sp.Matrix:
     var = sp.Matrix(variables)
     if 1 not in out.shape:
         raise ValueError(
-            f"outputs must be a scalar or a vector, got a {out.shape[0]}x{out.shape[1]} matrix"
+            "outputs must be a scalar or a vector, "
+            f"got a {out.shape[0]}x{out.shape[1]} matrix"
         )
     if 1 not in var.shape:
         raise ValueError(
-            f"variables must be a vector, got a {var.shape[0]}x{var.shape[1]} matrix"
+            "variables must be a vector, "
+            f"got a {var.shape[0]}x{var.shape[1]} matrix"
         )
     return out.reshape(len(out), 1).jacobian(var.reshape(len(var), 1))
 
@@ -86,43 +94,9 @@ def jacobian(outputs, variables) -> sp.Matrix:
 def is_zero(expr) -> bool:
     """True when ``expr`` (a scalar or a matrix) is identically zero.
 
-    ``cancel`` first: it treats every function application as an unknown and decides rational
-    identities exactly and fast; ``simplify`` only for what cancel leaves.
+    ``cancel`` first: it treats every function application as an unknown and
+    decides rational identities exactly and fast; ``simplify`` only for what
+    cancel leaves.
     """
     entries = expr if isinstance(expr, sp.MatrixBase) else [expr]
     return all(sp.cancel(e) == 0 or sp.simplify(e) == 0 for e in entries)
-
-
-def numeric(expr, values: Mapping) -> np.ndarray:
-    """``expr`` evaluated to a float64 array, with symbols or symbolic matrices replaced by numbers.
-
-    ``values`` maps a symbol to a number, or an explicit symbolic matrix (from :func:`matrix` or
-    :func:`vector`) to an array of the same shape.
-    """
-    substitutions = {}
-    for key, value in values.items():
-        if isinstance(key, sp.MatrixBase):
-            array = np.asarray(value, dtype=np.float64)
-            if array.ndim == 1 and key.shape == (array.size, 1):
-                # a 1-D array stands for a column
-                array = array.reshape(key.shape)
-            if array.shape != key.shape:
-                raise ValueError(
-                    f"value for a {key.shape} symbolic matrix must have that shape, got {array.shape}"
-                )
-            substitutions.update(
-                {s: float(v) for s, v in zip(key, array.ravel())}
-            )
-        else:
-            substitutions[key] = float(value)
-    result = (
-        sp.Matrix(expr).subs(substitutions)
-        if isinstance(expr, sp.MatrixBase)
-        else sp.sympify(expr).subs(substitutions)
-    )
-    try:
-        return np.array(result.evalf(), dtype=np.float64)
-    except TypeError as exc:
-        raise ValueError(
-            f"values leave free symbols in the expression: {sorted(map(str, result.free_symbols))}"
-        ) from exc

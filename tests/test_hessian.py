@@ -5,7 +5,11 @@ from hypothesis import strategies as st
 
 from dlmath.calculus import numerical_gradient, numerical_hessian
 from dlmath.checks import assert_close
-from dlmath.taylor import loglog_slope, second_order_model
+from dlmath.hessian import (
+    classify_stationary_point,
+    loglog_slope,
+    second_order_model,
+)
 
 dims = st.integers(min_value=1, max_value=6)
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
@@ -87,3 +91,61 @@ def test_bad_shapes_are_rejected():
         loglog_slope([1.0, 2.0], [0.0, 1.0])
     with pytest.raises(ValueError, match="length"):
         loglog_slope([1.0, 2.0], [1.0])
+
+
+@pytest.mark.parametrize(
+    "hessian, kind",
+    [
+        (np.diag([1.0, 2.0]), "minimum"),
+        (np.diag([-1.0, -3.0]), "maximum"),
+        (np.array([[0.0, 1.0], [1.0, 0.0]]), "saddle"),
+        (np.diag([1.0, 0.0]), "degenerate"),
+        (np.diag([-1.0, 0.0]), "degenerate"),
+        (np.zeros((2, 2)), "degenerate"),
+        # opposite signs decide it whatever the zero eigenvalue
+        (np.diag([1.0, 0.0, -1.0]), "saddle"),
+        (np.array([[6.0, 3.0], [3.0, 0.0]]), "saddle"),
+    ],
+)
+def test_classification_of_known_hessians(hessian, kind):
+    assert classify_stationary_point(hessian) == kind
+
+
+@pytest.mark.parametrize(
+    "bad, error",
+    [
+        (np.ones((2, 3)), ValueError),
+        (np.ones(2), ValueError),
+        (np.array([[1.0, 2.0], [0.0, 1.0]]), ValueError),
+        (np.array([[np.nan, 0.0], [0.0, 1.0]]), ValueError),
+        ("not a matrix", TypeError),
+        (np.zeros((0, 0)), ValueError),
+    ],
+)
+def test_classification_rejects_bad_hessians(bad, error):
+    with pytest.raises(error):
+        classify_stationary_point(bad)
+
+
+@pytest.mark.parametrize("tol", [-1e-9, 1.0, float("nan")])
+def test_classification_rejects_bad_tolerance(tol):
+    with pytest.raises(ValueError):
+        classify_stationary_point(np.eye(2), tol=tol)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    a=st.floats(-10, 10),
+    b=st.floats(-10, 10),
+    c=st.floats(-10, 10),
+)
+def test_classification_of_2x2_hessians_follows_the_determinant_test(a, b, c):
+    hessian = np.array([[a, b], [b, c]])
+    determinant = a * c - b * b
+    # away from det = 0, where rounding could flip the sign of an eigenvalue
+    if abs(determinant) < 1e-6 * max(1.0, a * a + 2 * b * b + c * c):
+        return
+    expected = (
+        "saddle" if determinant < 0 else ("minimum" if a > 0 else "maximum")
+    )
+    assert classify_stationary_point(hessian) == expected
