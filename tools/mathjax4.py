@@ -25,7 +25,9 @@ CONFIG = {
 
 def copy_mathjax(app, exception):
     if exception is None:
-        copy_asset(str(VENDORED), str(Path(app.outdir) / "_static" / "mathjax"))
+        copy_asset(
+            str(VENDORED), str(Path(app.outdir) / "_static" / "mathjax")
+        )
 
 
 def use_mathjax4(app, config):
