@@ -450,6 +450,7 @@ def stamp_numbers(writer, numbers):
 
 def build(site, out, toc_path, config_path):
     """Print, merge, number; write `out` and the site's copy. Returns info."""
+    site_browser.find_chrome()  # before any thread: exits if none
     docnames = toc_documents(toc_path)
     missing = [d for d in docnames if not (site / f"{d}.html").is_file()]
     if missing:

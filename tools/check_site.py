@@ -3,7 +3,8 @@ reader would see broken, on content wider than its column, and on a bad PDF.
 
 Usage: .venv/bin/python tools/check_site.py [--site _build/html]
            [--screenshots _build/screenshots] [--pdf _build/pdf/NAME.pdf]
-           [--only PAGE ...]
+           [--only PAGE ...] [--no-screenshots] [--skip-pdf]
+(the last two while working on pages: they leave part of the check out).
 
 The browser is an installed Chrome or Chromium, never playwright's own
 download: $CHROME_PATH if set, else /usr/bin/chromium, chromium-browser,
@@ -40,12 +41,13 @@ most PHONE_MAX_EQUATION_SHARE of the book's display equations may overflow
 Overflowing elements are listed (their first 60 characters) at 1280 px, and
 the equations at 390 px.
 
-Full-page screenshots, light and dark (html[data-theme]), at both widths go
-to --screenshots/<width>-<theme>/. The book's PDF (`make pdf`) is checked
-too: it must exist, in the site as well; one top-level outline entry per
-page of _toc.yml, pointing at the page that shows its title; page numbers
-run through the book; no raw TeX; at least as many images as the site has
-figures; no link to the local server.
+Full-page screenshots (JPEG, in parts of SHOT_HEIGHT pixels), light and
+dark (html[data-theme], as pydata-sphinx-theme 0.17 switches it), at both
+widths go to --screenshots/<width>-<theme>/. The book's PDF (`make pdf`)
+is checked too: it must exist, in the site as well; one top-level outline
+entry per page of _toc.yml, pointing at the page that shows its title; page
+numbers run through the book; no raw TeX; at least as many images as the
+site has figures; no link to the local server.
 
 Prints one line per page, the layout counts, and ends with
 `N passed, M failed` (pages, the book-wide phone limit, the PDF); exits 1
@@ -830,6 +832,7 @@ def main(argv=None):
             (shots / f"{size[0]}-{theme}").mkdir(parents=True)
     if args.no_screenshots:
         shots = None
+    site_browser.find_chrome()  # before any thread: exits if none
     pages = site_pages(site, args.only)
     links, redirects = broken_links(site, pages)
     rels = [p.relative_to(site).as_posix() for p in pages]
