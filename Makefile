@@ -8,14 +8,15 @@ NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 # loadscope keeps every cell of one notebook on one xdist worker.
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -n 2 --dist loadscope
 
-.PHONY: help venv test unit notebooks outputs book bench lab check-site clean
+.PHONY: help venv test unit notebooks outputs book pdf bench lab check-site clean
 
 help:
 	@echo "make book     create .venv, install the pins, build the HTML site"
 	@echo "make test     unit tests + every notebook re-executed by nbval (strict)"
 	@echo "make outputs  re-execute every notebook and store its outputs"
 	@echo "make bench    time the notebook suite against an imports-only floor"
-	@echo "make check-site  open every built page in headless Chromium, offline, and check it"
+	@echo "make pdf      the whole book as one PDF, _build/pdf/dlmath-book.pdf (after make book)"
+	@echo "make check-site  open every built page in headless Chrome, offline, and check it and the PDF"
 	@echo "make lab      open the notebooks in JupyterLab"
 
 venv: $(STAMP)
@@ -42,10 +43,16 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	@echo "Built the book: open file://$(CURDIR)/_build/html/index.html in a browser."
 
-# Every page of _build/html in headless Chromium (Debian's; apt-installed if missing), with no network:
-# formulas typeset, images loaded, no console errors, internal links resolve; PNGs in _build/screenshots.
+# The whole book in _toc.yml order as one PDF, printed offline from _build/html by headless Chrome
+# (no TeX), with an outline and page numbers; also copied into the site as dlmath-book.pdf.
+pdf: $(STAMP)
+	$(BIN)/python tools/book_pdf.py --site _build/html --out _build/pdf/dlmath-book.pdf
+
+# Every page of _build/html in an installed headless Chrome/Chromium ($$CHROME_PATH or the usual
+# paths), with no network, at 1280 and 390 px: formulas typeset, images loaded, no console errors,
+# internal links resolve, nothing wider than its column; screenshots in _build/screenshots; the PDF.
 check-site: $(STAMP)
-	$(BIN)/python tools/check_site.py --site _build/html
+	$(BIN)/python tools/check_site.py --site _build/html --pdf _build/pdf/dlmath-book.pdf
 
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py $(NOTEBOOKS)

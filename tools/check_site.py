@@ -1,111 +1,161 @@
-"""Open every page of the built site in headless Chromium and fail on anything a reader would see broken.
+"""Open every page of the built site in headless Chrome; fail on what a
+reader would see broken, on content wider than its column, and on a bad PDF.
 
-Usage: .venv/bin/python tools/check_site.py [--site _build/html] [--screenshots _build/screenshots]
-                                            [--only PAGE ...]
+Usage: .venv/bin/python tools/check_site.py [--site _build/html]
+           [--screenshots _build/screenshots] [--pdf _build/pdf/NAME.pdf]
+           [--only PAGE ...] [--no-screenshots] [--skip-pdf]
+(the last two while working on pages: they leave part of the check out).
 
-For every .html page under the site, served from 127.0.0.1 with all other network access blocked:
-  * every formula is typeset by MathJax 3 (each `.math` element holds an mjx-container, MathJax
-    reports no merror and no undefined macro, no raw TeX such as `\\frac` or `$$` left in the text);
-  * every image has loaded (img.complete and naturalWidth > 0; lazy images are made eager first);
-  * the console shows no error, no script threw, no request failed or got an HTTP error;
-  * every exercise and solution block is visible, every `hide-input` cell is collapsed;
-  * every relative link (<a href>) points to a file of the site and its #fragment to an id there;
-and a full-page PNG screenshot is saved.
+The browser is an installed Chrome or Chromium, never playwright's own
+download: $CHROME_PATH if set, else /usr/bin/chromium, chromium-browser,
+google-chrome, google-chrome-stable, or the macOS Google Chrome / Chromium
+apps (tools/site_browser.py). The site is served from 127.0.0.1; every
+request to any other host is aborted and fails the page, and Chromium's own
+background networking is off.
 
-Internal links are checked twice: by Sphinx while building (`make book` runs with -n -W, so every
-{ref}, {eq}, {numref}, {cite} and every relative MyST link must resolve, or the build fails) and
-here, on the final HTML, including each #fragment. Sphinx's linkcheck builder is not run: with
-http(s) URLs ignored (no network) it has nothing left to check in this book, since MyST turns every
-relative link into a cross-reference and linkcheck marks `#anchor` links "unchecked" (tried: a
-link to a missing file or label passes linkcheck and fails the -n -W build).
+Every .html page of the site is opened at two window widths, 1280x900 and
+390x844 (a phone), and checked at each:
+  * every formula is typeset by MathJax (each `.math` element holds an
+    mjx-container, MathJax reports no merror and no undefined macro, no raw
+    TeX such as `\\frac` or `$$` is left in the text);
+  * every image has loaded (lazy images are made eager first);
+  * the console shows no error, no script threw, no request failed, was
+    blocked or got an HTTP error;
+  * every exercise and solution block is visible, every `hide-input` cell
+    is collapsed;
+  * every relative link points to a file of the site and its #fragment to
+    an id there (Sphinx checks {ref}/{eq}/{numref}/{cite} while building:
+    `make book` runs with -n -W; this checks the final HTML);
+  * layout: code cells (every `pre` outside outputs), cell outputs (each
+    child of `.cell_output` but maths), display equations (every `div.math`,
+    including sympy's LaTeX outputs, and any other display mjx-container)
+    and tables are counted, and those wider than their box: scrollWidth >
+    clientWidth + 1, or something they draw ends more than 1 px right of
+    their own right edge or the article column's (overflow: visible).
+    Collapsed cells are opened for the measurement. The page body must not
+    scroll sideways (documentElement.scrollWidth > clientWidth).
+Layout limits (constants below): at 1280 px nothing may overflow and the
+body may not scroll sideways; at 390 px no body may scroll sideways and at
+most PHONE_MAX_EQUATION_SHARE of the book's display equations may overflow
+(code, outputs and tables may scroll sideways on a phone; they are counted).
+Overflowing elements are listed (their first 60 characters) at 1280 px, and
+the equations at 390 px.
 
-Chromium is driven through the DevTools protocol over a pipe (--remote-debugging-pipe: JSON
-messages separated by NUL bytes on file descriptors 3 and 4), so no package beyond the standard
-library is needed. Prints one line per page and ends with `N passed, M failed`; exits 1 on failure.
+Full-page screenshots (JPEG, in parts of SHOT_HEIGHT pixels), light and
+dark (html[data-theme], as pydata-sphinx-theme 0.17 switches it), at both
+widths go to --screenshots/<width>-<theme>/. The book's PDF (`make pdf`)
+is checked too: it must exist, in the site as well; one top-level outline
+entry per page of _toc.yml, pointing at the page that shows its title; page
+numbers run through the book; no raw TeX; at least as many images as the
+site has figures; no link to the local server.
+
+Prints one line per page, the layout counts, and ends with
+`N passed, M failed` (pages, the book-wide phone limit, the PDF); exits 1
+on any failure.
 """
-
 import argparse
-import base64
-import fcntl
-import functools
+import concurrent.futures
+import dataclasses
 import html.parser
-import http.server
-import json
-import os
-import queue
 import re
 import shutil
-import subprocess
 import sys
-import tempfile
-import threading
 import time
+import unicodedata
 import urllib.parse
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SHOT_HEIGHT = 10000  # pixels per screenshot file
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
+from pypdf import PdfReader
 
-CHROMIUM = "/usr/bin/chromium"
-PAGE_TIMEOUT = 60  # seconds for one page to load, typeset and be checked
+import book_pdf
+import site_browser
+
+ROOT = Path(__file__).resolve().parents[1]
+WIDE = (1280, 900)  # window width and height, CSS pixels
+PHONE = (390, 844)
+THEMES = ("light", "dark")
+CATEGORIES = ("code", "outputs", "equations", "tables")
+# Layout limits.
+WIDE_MAX_OVERFLOWING = 0  # per page and category, at 1280 px
+PHONE_MAX_EQUATION_SHARE = 0.05  # of all display equations, at 390 px
+BODY_MAY_SCROLL_SIDEWAYS = False  # at either width
+TEXT_CHARS = 60  # how much of an overflowing element's text to print
+
+SHOT_HEIGHT = 10000  # pixels per screenshot file
+SHOT_QUALITY = 85  # JPEG: encodes faster than PNG; text stays legible
+PAGE_TIMEOUT_MS = 60_000
+MATHJAX_TIMEOUT_MS = 30_000
+RAW_TEX_IN_PDF = ("\\frac", "$$", "\\begin{", "\\(", "\\[")
 
 # Runs in the page after the load event; resolves to a JSON-able report.
 CHECK_JS = r"""
-(async () => {
+async (mathjaxState) => {
   const out = {};
   const short = (text, n) => text.replace(/\s+/g, ' ').trim().slice(0, n);
-  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-  // MathJax 3 is loaded with `defer` (only on pages with maths); wait for it to exist, then for its
-  // first typesetting pass.
-  const mathjaxScript = !!document.querySelector('script[src*="mathjax" i]');
-  for (let i = 0; mathjaxScript && i < 200 && !(window.MathJax && MathJax.startup && MathJax.startup.promise); i++) await sleep(50);
   const maths = [...document.querySelectorAll('.math')];
   out.math = maths.length;
-  out.mathjax = !!(window.MathJax && MathJax.startup && MathJax.startup.promise);
+  out.mathjax = mathjaxState === 'typeset';
   out.mathErrors = [];
+  if (mathjaxState !== 'typeset' && mathjaxState !== 'no MathJax')
+    out.mathErrors.push(mathjaxState);
   if (out.mathjax) {
-    await Promise.race([MathJax.startup.promise, sleep(30000).then(() => out.mathErrors.push('MathJax did not finish in 30 s'))]);
-    // Walk MathJax's own internal MathML: merror nodes (TeX syntax errors) and the red mtext
-    // that the `noundefined` package puts in place of an undefined macro.
+    // MathJax's own internal MathML: merror nodes (TeX syntax errors) and
+    // the red mtext that `noundefined` puts in place of an undefined macro.
     const doc = MathJax.startup.document;
     for (const item of (doc && doc.math) || []) {
       if (!item.root || !item.root.walkTree) continue;
       item.root.walkTree((node) => {
-        if (node.isKind('merror')) out.mathErrors.push('merror in ' + JSON.stringify(item.math.slice(0, 80)));
-        if (node.isKind('mtext') && node.attributes.get('mathcolor') === 'red') {
-          const text = node.childNodes.map((c) => (c.getText ? c.getText() : '')).join('');
-          if (text.startsWith('\\')) out.mathErrors.push('undefined macro ' + text + ' in ' + JSON.stringify(item.math.slice(0, 80)));
+        const tex = JSON.stringify(item.math.slice(0, 80));
+        if (node.isKind('merror')) out.mathErrors.push('merror in ' + tex);
+        if (node.isKind('mtext')
+            && node.attributes.get('mathcolor') === 'red') {
+          const text = node.childNodes
+            .map((c) => (c.getText ? c.getText() : '')).join('');
+          if (text.startsWith('\\'))
+            out.mathErrors.push('undefined macro ' + text + ' in ' + tex);
         }
       });
     }
   }
   for (const e of document.querySelectorAll('mjx-merror, [data-mjx-error]'))
-    out.mathErrors.push('mjx-merror: ' + (e.getAttribute('data-mjx-error') || e.textContent).slice(0, 120));
-  out.untypeset = maths.filter((m) => !m.querySelector('mjx-container')).map((m) => short(m.textContent, 80));
+    out.mathErrors.push('mjx-merror: ' + (e.getAttribute('data-mjx-error')
+                                          || e.textContent).slice(0, 120));
+  out.untypeset = maths.filter((m) => !m.querySelector('mjx-container'))
+                       .map((m) => short(m.textContent, 80));
   out.mathErrors = [...new Set(out.mathErrors)];
-  // Raw TeX left in the visible text (outside code, outside typeset maths).
-  const skip = 'pre, code, script, style, textarea, mjx-container, mjx-assistive-mml, .math';
-  const rawTex = /\\(?:frac|sum|prod|int|partial|nabla|mathbf|mathrm|operatorname|begin|end|left|right|top|alpha|beta|eta|lambda|sigma|theta|epsilon|sqrt|cdot|times|in|le|ge)\b|\$\$|\\\(|\\\[/;
+  // Raw TeX left in the visible text (outside code and typeset maths).
+  const skip = 'pre, code, script, style, textarea, mjx-container, '
+             + 'mjx-assistive-mml, .math';
+  const rawTex = new RegExp(String.raw`\\(?:frac|sum|prod|int|partial|nabla`
+    + String.raw`|mathbf|mathrm|operatorname|begin|end|left|right|top|alpha`
+    + String.raw`|beta|eta|lambda|sigma|theta|epsilon|sqrt|cdot|times|in|le`
+    + String.raw`|ge)\b|\$\$|\\\(|\\\[`);
   out.rawTex = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const walker = document.createTreeWalker(document.body,
+                                           NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     const p = n.parentElement;
     if (!p || p.closest(skip)) continue;
-    const m = n.textContent.match(rawTex);
-    if (m) out.rawTex.push(short(n.textContent, 100));
+    if (rawTex.test(n.textContent)) out.rawTex.push(short(n.textContent, 100));
   }
-  // Images: load lazy ones now, wait for all, then each must have decoded to a real size.
+  // Images: load lazy ones now, wait for all; each must have a real size.
   const imgs = [...document.images];
   for (const img of imgs) if (img.loading === 'lazy') img.loading = 'eager';
-  await Promise.all(imgs.map((img) => img.complete ? null : new Promise((r) => {
-    img.addEventListener('load', r); img.addEventListener('error', r); setTimeout(r, 15000); })));
+  await Promise.all(imgs.map((img) => img.complete ? null
+    : new Promise((r) => { img.addEventListener('load', r);
+                           img.addEventListener('error', r);
+                           setTimeout(r, 15000); })));
   out.images = imgs.length;
-  out.brokenImages = imgs.filter((i) => !(i.complete && i.naturalWidth > 0)).map((i) => i.getAttribute('src'));
-  // Problem statements and solutions readable in full; scaffolding cells collapsed.
+  out.brokenImages = imgs.filter((i) => !(i.complete && i.naturalWidth > 0))
+                         .map((i) => i.getAttribute('src'));
+  // Problem statements and solutions readable; scaffolding collapsed.
   const blocks = [...document.querySelectorAll('div.exercise, div.solution')];
   out.exercises = blocks.length;
-  out.hiddenBlocks = blocks.filter((b) => !b.checkVisibility() || b.closest('details:not([open])'))
-                           .map((b) => (b.id || b.className) + ': ' + short(b.textContent, 60));
+  out.hiddenBlocks = blocks
+    .filter((b) => !b.checkVisibility() || b.closest('details:not([open])'))
+    .map((b) => (b.id || b.className) + ': ' + short(b.textContent, 60));
   const hideInput = [...document.querySelectorAll('.cell.tag_hide-input')];
   out.hideInput = hideInput.length;
   out.notCollapsed = hideInput.filter((c) => {
@@ -114,255 +164,124 @@ CHECK_JS = r"""
   }).map((c) => short(c.textContent, 60));
   await document.fonts.ready;
   return out;
-})()
+}
 """
 
+# Counts code, outputs, display equations and tables, and which of them are
+# wider than their box; and whether the body scrolls sideways.
+LAYOUT_JS = r"""
+(textChars) => {
+  const root = document.documentElement;
+  const short = (t) => (t || '').replace(/\s+/g, ' ').trim()
+                                .slice(0, textChars);
+  const body = {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth};
+  // What sticks out of the window: the outermost elements past its edge
+  // (not fixed ones, such as a closed drawer, which do not scroll).
+  const fixed = (e) => {
+    for (; e; e = e.parentElement)
+      if (getComputedStyle(e).position === 'fixed') return true;
+    return false;
+  };
+  body.widest = [...document.body.querySelectorAll('*')]
+    .filter((e) => e.getBoundingClientRect().right > root.clientWidth + 1
+                   && e.parentElement.getBoundingClientRect().right
+                      <= root.clientWidth + 1 && !fixed(e))
+    .slice(0, 5)
+    .map((e) => ({text: [e.tagName.toLowerCase(), ...e.classList].join('.')
+                        + ' ' + short(e.textContent),
+                  by: Math.round(e.getBoundingClientRect().right
+                                 - root.clientWidth)}));
+  // A collapsed cell is measured as a reader who opens it sees it.
+  const closed = [...document.querySelectorAll('details:not([open])')];
+  for (const d of closed) d.open = true;
+  const article = document.querySelector('article.bd-article')
+                  || document.querySelector('main') || document.body;
+  const columnRight = article.getBoundingClientRect().right;
+  // MathJax 3 and 4 both keep each formula's TeX with its container.
+  const tex = new Map();
+  const doc = window.MathJax && MathJax.startup && MathJax.startup.document;
+  for (const item of (doc && doc.math) || [])
+    if (item.typesetRoot) tex.set(item.typesetRoot, item.math);
+  const label = (el) => {
+    const c = el.matches('mjx-container') ? el
+                                          : el.querySelector('mjx-container');
+    const id = el.id ? '#' + el.id + ' ' : '';
+    return id + short(c && tex.has(c) ? tex.get(c) : el.textContent);
+  };
+  // Right edge of everything `el` draws: boxes and text, scrolled or not;
+  // MathJax's hidden copy for screen readers excluded.
+  const drawnRight = (el) => {
+    let right = el.getBoundingClientRect().right;
+    const skipHidden = {acceptNode: (n) => n.nodeType === 1
+      && n.matches('mjx-assistive-mml') ? NodeFilter.FILTER_REJECT
+                                        : NodeFilter.FILTER_ACCEPT};
+    const walker = document.createTreeWalker(
+      el, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, skipHidden);
+    const range = document.createRange();
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      let rects;
+      if (n.nodeType === 3) {
+        if (!n.data.trim()) continue;
+        range.selectNodeContents(n);
+        rects = range.getClientRects();
+      } else rects = n.getClientRects();
+      for (const r of rects)
+        if (r.width > 0 && r.height > 0) right = Math.max(right, r.right);
+    }
+    return right;
+  };
+  const measure = (el) => {
+    const edge = Math.min(el.getBoundingClientRect().right, columnRight);
+    const past = drawnRight(el) - edge;
+    const scrolled = el.scrollWidth - el.clientWidth;
+    return {text: label(el), by: Math.round(Math.max(past, scrolled)),
+            overflows: scrolled > 1 || past > 1};
+  };
+  const all = (selector) => [...article.querySelectorAll(selector)];
+  const outside = (selector) => (e) => !e.closest(selector);
+  const groups = {
+    code: all('pre').filter(outside('.cell_output')),
+    outputs: all('.cell_output > *').filter((e) => !e.matches('div.math')),
+    equations: [...all('div.math'),
+                ...all('mjx-container[display="true"]')
+                  .filter(outside('div.math'))],
+    tables: all('table').filter(outside('.cell_output')),
+  };
+  const categories = {};
+  for (const [name, elements] of Object.entries(groups)) {
+    const shown = elements.filter((e) => e.checkVisibility());
+    const measured = shown.map(measure);
+    categories[name] = {total: shown.length,
+                        overflowing: measured.filter((m) => m.overflows)};
+  }
+  for (const d of closed) d.open = false;
+  return {body, categories};
+}
+"""
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site; remembers every request that got an HTTP error."""
-
-    errors = []
-
-    def log_message(self, format, *args):
-        pass
-
-    def send_error(self, code, message=None, explain=None):
-        QuietHandler.errors.append(f"{code} {self.path}")
-        super().send_error(code, message, explain)
-
-
-def ensure_chromium():
-    """Debian's chromium, installed with apt if missing (never a test tool's own browser download)."""
-    if Path(CHROMIUM).exists():
-        return CHROMIUM
-    if os.geteuid() != 0:
-        sys.exit(
-            f"{CHROMIUM} is missing: run `apt-get update && apt-get install -y chromium` as root"
-        )
-    print("installing Debian's chromium with apt-get", flush=True)
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.run(["apt-get", "update"], check=True, env=env)
-    subprocess.run(
-        ["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
-        check=True,
-        env=env,
-    )
-    return CHROMIUM
-
-
-def _high_fd(fd):
-    """The same pipe end on a descriptor >= 10 (close-on-exec), the original closed."""
-    new = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
-    os.close(fd)
-    return new
-
-
-class Browser:
-    """Headless Chromium driven by the DevTools protocol over --remote-debugging-pipe."""
-
-    def __init__(self, executable, profile):
-        to_chrome_r, self._to_chrome = os.pipe()
-        self._from_chrome, from_chrome_w = os.pipe()
-        flags = [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-default-apps",
-            "--disable-extensions",
-            "--mute-audio",
-            "--hide-scrollbars",
-            f"--user-data-dir={profile}",
-            "--window-size=1280,900",
-            "--remote-debugging-pipe",
-            # Nothing leaves the machine: every host name but the local server fails to resolve,
-            # and any direct connection goes to a dead proxy.
-            "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-            "--proxy-server=http://127.0.0.1:9",
-            "--proxy-bypass-list=127.0.0.1;localhost",
-            "about:blank",
-        ]
-        # Chromium reads commands on descriptor 3 and writes replies on 4. The pipe ends are first
-        # moved above 9 so that placing them on 3 and 4 in the child cannot overwrite one another.
-        to_chrome_r, from_chrome_w = (
-            _high_fd(to_chrome_r),
-            _high_fd(from_chrome_w),
-        )
-
-        # runs in the child between fork and exec (before any thread starts here)
-        def place_pipes():
-            os.dup2(to_chrome_r, 3)
-            os.dup2(from_chrome_w, 4)
-
-        self.proc = subprocess.Popen(
-            [executable, *flags],
-            preexec_fn=place_pipes,
-            close_fds=False,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        os.close(to_chrome_r)
-        os.close(from_chrome_w)
-        self._next_id = 0
-        self._messages = queue.Queue()
-        self.events = []
-        threading.Thread(target=self._read, daemon=True).start()
-        target = self.call("Target.createTarget", {"url": "about:blank"})[
-            "targetId"
-        ]
-        self.session = self.call(
-            "Target.attachToTarget", {"targetId": target, "flatten": True}
-        )["sessionId"]
-        for domain in ("Page", "Runtime", "Log", "Network"):
-            self.call(f"{domain}.enable", session=True)
-        self.call(
-            "Network.setCacheDisabled", {"cacheDisabled": True}, session=True
-        )
-
-    def _read(self):
-        buffer = b""
-        while True:
-            chunk = os.read(self._from_chrome, 1 << 16)
-            if not chunk:
-                self._messages.put(None)
-                return
-            buffer += chunk
-            *messages, buffer = buffer.split(b"\0")
-            for message in messages:
-                self._messages.put(json.loads(message))
-
-    def _next(self, deadline):
-        try:
-            message = self._messages.get(
-                timeout=max(0.01, deadline - time.monotonic())
-            )
-        except queue.Empty:
-            raise TimeoutError("Chromium did not answer in time") from None
-        if message is None:
-            raise RuntimeError("Chromium exited")
-        return message
-
-    def call(self, method, params=None, session=False, timeout=PAGE_TIMEOUT):
-        self._next_id += 1
-        message = {
-            "id": self._next_id,
-            "method": method,
-            "params": params or {},
-        }
-        if session:
-            message["sessionId"] = self.session
-        os.write(self._to_chrome, json.dumps(message).encode() + b"\0")
-        deadline = time.monotonic() + timeout
-        while True:
-            reply = self._next(deadline)
-            if reply.get("id") == self._next_id:
-                if "error" in reply:
-                    raise RuntimeError(f"{method}: {reply['error']}")
-                return reply["result"]
-            if "method" in reply:
-                self.events.append(reply)
-
-    def wait_for(self, method, count=1, timeout=PAGE_TIMEOUT):
-        deadline = time.monotonic() + timeout
-        while sum(e["method"] == method for e in self.events) < count:
-            message = self._next(deadline)
-            if "method" in message:
-                self.events.append(message)
-
-    def evaluate(self, expression):
-        result = self.call(
-            "Runtime.evaluate",
-            {
-                "expression": expression,
-                "awaitPromise": True,
-                "returnByValue": True,
-            },
-            session=True,
-        )
-        if "exceptionDetails" in result:
-            raise RuntimeError(
-                f"page check threw: {result['exceptionDetails']}"
-            )
-        return result["result"]["value"]
-
-    def close(self):
-        try:
-            self.call("Browser.close", timeout=10)
-        except Exception:
-            pass
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        os.close(self._to_chrome)
-
-
-def _browser_probe(url):
-    """The browser's own request for /favicon.ico (the site declares no icon; not a page error)."""
-    return urllib.parse.urlsplit(url).path == "/favicon.ico"
-
-
-def console_problems(events):
-    """Errors the console showed, scripts that threw, and requests that failed."""
-    problems, urls = [], {}
-    for event in events:
-        method, params = event["method"], event.get("params", {})
-        if _browser_probe(
-            params.get("entry", {}).get("url", "")
-            or params.get("response", {}).get("url", "")
-            or urls.get(params.get("requestId"), "")
-        ):
-            continue
-        if method == "Network.requestWillBeSent":
-            urls[params["requestId"]] = params["request"]["url"]
-        elif method == "Runtime.consoleAPICalled" and params["type"] in (
-            "error",
-            "assert",
-        ):
-            text = " ".join(
-                str(a.get("value", a.get("description", "")))
-                for a in params["args"]
-            )
-            problems.append(f"console.{params['type']}: {text[:200]}")
-        elif method == "Runtime.exceptionThrown":
-            details = params["exceptionDetails"]
-            text = details.get("exception", {}).get(
-                "description"
-            ) or details.get("text", "")
-            problems.append(
-                f"uncaught exception: {text.splitlines()[0][:200] if text else details}"
-            )
-        elif (
-            method == "Log.entryAdded" and params["entry"]["level"] == "error"
-        ):
-            entry = params["entry"]
-            problems.append(
-                f"console error ({entry['source']}): {entry['text'][:200]} {entry.get('url', '')}"
-            )
-        elif (
-            method == "Network.responseReceived"
-            and params["response"]["status"] >= 400
-        ):
-            problems.append(
-                f"HTTP {params['response']['status']}: {params['response']['url']}"
-            )
-        elif method == "Network.loadingFailed" and not params.get("canceled"):
-            problems.append(
-                f"request failed ({params['errorText']}): {urls.get(params['requestId'], '?')}"
-            )
-    return list(dict.fromkeys(problems))
+THEME_JS = r"""
+(theme) => {
+  // What pydata-sphinx-theme 0.17 does when the reader picks a theme: the
+  // style sheets follow html[data-theme]; localStorage keeps the choice.
+  const root = document.documentElement;
+  root.dataset.mode = theme;
+  root.dataset.theme = theme;
+  localStorage.setItem('mode', theme);
+  localStorage.setItem('theme', theme);
+  return getComputedStyle(document.body).backgroundColor;
+}
+"""
+# Every page starts in the light theme, whatever the last one was left in.
+LIGHT_FIRST_JS = ("localStorage.setItem('mode', 'light');"
+                  "localStorage.setItem('theme', 'light');")
 
 
 class LinkParser(html.parser.HTMLParser):
+    """A page's ids, its links, and the target of its meta refresh."""
+
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.ids, self.links, self.redirect = set(), [], False
+        self.ids, self.links, self.redirect = set(), [], None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -371,234 +290,602 @@ class LinkParser(html.parser.HTMLParser):
                 self.ids.add(attrs[key])
         if tag == "a" and attrs.get("href") is not None:
             self.links.append(attrs["href"])
-        # index.html is a redirect (<meta http-equiv="Refresh" content="0; url=intro.html">).
-        if (
-            tag == "meta"
-            and (attrs.get("http-equiv") or "").lower() == "refresh"
-        ):
-            match = re.search(
-                r"url=(.*)", attrs.get("content") or "", re.IGNORECASE
-            )
+        # index.html redirects: <meta http-equiv="Refresh" content="0;
+        # url=intro.html">.
+        refresh = (attrs.get("http-equiv") or "").lower() == "refresh"
+        if tag == "meta" and refresh:
+            match = re.search(r"url=(.*)", attrs.get("content") or "",
+                              re.IGNORECASE)
             if match:
-                self.links.append(match.group(1).strip().strip("'\""))
-                self.redirect = True
+                self.redirect = match.group(1).strip().strip("'\"")
+                self.links.append(self.redirect)
+
+
+def parse_pages(pages):
+    parsed = {}
+    for page in pages:
+        parser = LinkParser()
+        parser.feed(page.read_text(encoding="utf-8", errors="replace"))
+        parsed[page] = parser
+    return parsed
 
 
 def broken_links(site, pages):
-    """Relative links of every page whose target file or #fragment does not exist in the site."""
-    parsed = {}
+    """Relative links of every page whose file or #fragment is missing."""
+    parsed = parse_pages(pages)
 
-    def parse(path):
+    def ids_of(path):
         if path not in parsed:
-            parser = LinkParser()
-            parser.feed(path.read_text(encoding="utf-8", errors="replace"))
-            parsed[path] = parser
-        return parsed[path]
+            parsed.update(parse_pages([path]))
+        return parsed[path].ids
 
     broken = {}
-    redirects = {page for page in pages if parse(page).redirect}
     for page in pages:
-        for href in parse(page).links:
+        for href in parsed[page].links:
             url = urllib.parse.urlsplit(href)
             if url.scheme or url.netloc or href.startswith("//"):
-                # external (http, mailto, javascript): not ours to resolve offline
-                continue
-            target = (
-                page
-                if not url.path
-                else (page.parent / urllib.parse.unquote(url.path)).resolve()
-            )
+                continue  # external (http, mailto): not ours, and offline
+            target = page
+            if url.path:
+                target = (page.parent / urllib.parse.unquote(url.path))
+                target = target.resolve()
             if target.is_dir():
                 target = target / "index.html"
-            if (
-                site.resolve() not in target.resolve().parents
-                or not target.is_file()
-            ):
+            if site.resolve() not in target.parents or not target.is_file():
                 broken.setdefault(page, []).append(f"{href} (no such file)")
                 continue
             fragment = urllib.parse.unquote(url.fragment)
-            if (
-                fragment
-                and target.suffix == ".html"
-                and fragment not in parse(target).ids
-            ):
+            if (fragment and target.suffix == ".html"
+                    and fragment not in ids_of(target)):
                 broken.setdefault(page, []).append(
-                    f"{href} (no id {fragment!r} in {target.name})"
-                )
+                    f"{href} (no id {fragment!r} in {target.name})")
+    redirects = {page: parsed[page].redirect for page in pages
+                 if parsed[page].redirect}
     return broken, redirects
+
+
+def _browser_probe(url):
+    """The browser's own /favicon.ico request (the site declares none)."""
+    return urllib.parse.urlsplit(url).path == "/favicon.ico"
+
+
+class PageEvents:
+    """Console errors, exceptions and failed requests of the current page."""
+
+    def __init__(self, page, base):
+        self.base, self.problems = base, []
+        page.on("console", self._console)
+        page.on("pageerror", self._exception)
+        page.on("requestfailed", self._failed)
+        page.on("response", self._response)
+
+    def _console(self, message):
+        if message.type not in ("error", "assert"):
+            return
+        if _browser_probe(message.location.get("url", "")):
+            return
+        self.problems.append(f"console.{message.type}: {message.text[:200]}")
+
+    def _exception(self, error):
+        first = (str(error) or error.name).splitlines()[0][:200]
+        self.problems.append(f"uncaught exception: {first}")
+
+    def _failed(self, request):
+        if not site_browser.is_local(request.url, self.base):
+            self.problems.append(f"blocked request to another host: "
+                                 f"{request.url}")
+        elif not _browser_probe(request.url):
+            self.problems.append(f"request failed ({request.failure}): "
+                                 f"{request.url}")
+
+    def _response(self, response):
+        if response.status >= 400 and not _browser_probe(response.url):
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+
+
+@dataclasses.dataclass
+class Visit:
+    """What one page showed at one width."""
+
+    report: dict
+    layout: dict  # None for a redirect page (measured as its target)
+    problems: list
+    opened: bool  # it answered 200, and the page's checks ran in it
+    shots: int
+    seconds: dict  # spent opening, checking, measuring, photographing
+
+
+def open_page(page, url, redirect):
+    """Navigate; a redirect page is checked as where the reader lands.
+
+    Returns a problem, or None if the page (and its target) opened.
+    """
+    response = page.goto(url, wait_until="load", timeout=PAGE_TIMEOUT_MS)
+    if response is None or not response.ok:
+        status = response.status if response else "no response"
+        return f"the page did not open: {status}"
+    if redirect:
+        target = urllib.parse.urljoin(url, redirect)
+        page.wait_for_url(target, wait_until="load",
+                          timeout=PAGE_TIMEOUT_MS)
+    return None
+
+
+def screenshots(page, width, shots, stem):
+    """Full-page JPEGs in each theme, SHOT_HEIGHT pixels a file.
+
+    Returns (files written, {theme: the body's background colour}). The
+    viewport is made as tall as the page (a capture beyond the viewport
+    shifts the sticky sidebars), then restored. With shots None, only the
+    themes are switched (and their backgrounds read).
+    """
+    if shots is None:
+        return 0, {theme: page.evaluate(THEME_JS, theme) for theme in THEMES}
+    height = page.evaluate("document.documentElement.scrollHeight")
+    viewport = page.viewport_size
+    page.set_viewport_size({"width": width, "height": height})
+    files, backgrounds = 0, {}
+    for theme in THEMES:
+        backgrounds[theme] = page.evaluate(THEME_JS, theme)
+        for part, top in enumerate(range(0, height, SHOT_HEIGHT), start=1):
+            clip = {"x": 0, "y": top, "width": width,
+                    "height": min(SHOT_HEIGHT, height - top)}
+            suffix = "" if part == 1 else f".part{part}"
+            path = shots / f"{width}-{theme}" / f"{stem}{suffix}.jpg"
+            page.screenshot(path=path, clip=clip, type="jpeg",
+                            quality=SHOT_QUALITY, animations="disabled")
+            files += 1
+    page.set_viewport_size(viewport)
+    return files, backgrounds
+
+
+def visit(page, events, base, rel, redirect, width, shots):
+    """Open, check, measure and photograph one page at one width."""
+    events.problems.clear()
+    report, layout, problems, files = {}, None, [], 0
+    clock = Stopwatch()
+    opened = False
+    try:
+        failure = open_page(page, base + rel, redirect)
+        if failure:
+            raise PlaywrightError(failure)
+        state = page.evaluate(site_browser.MATHJAX_READY_JS,
+                              MATHJAX_TIMEOUT_MS)
+        clock.lap("open")
+        report = page.evaluate(CHECK_JS, state)
+        opened = True
+        clock.lap("check")
+        if not redirect:
+            layout = page.evaluate(LAYOUT_JS, TEXT_CHARS)
+        clock.lap("measure")
+        stem = rel[: -len(".html")].replace("/", "__")
+        files, backgrounds = screenshots(page, width, shots, stem)
+        if backgrounds["light"] == backgrounds["dark"]:
+            problems.append(f"the dark theme did not apply (background "
+                            f"{backgrounds['dark']} in both)")
+        clock.lap("screenshots")
+    except PlaywrightError as error:
+        problems.append(str(error).splitlines()[0])
+    problems += report_problems(report)
+    problems += events.problems
+    return Visit(report, layout, list(dict.fromkeys(problems)), opened,
+                 files, clock.laps)
+
+
+class Stopwatch:
+    def __init__(self):
+        self.laps, self._last = {}, time.monotonic()
+
+    def lap(self, name):
+        now = time.monotonic()
+        self.laps[name] = now - self._last
+        self._last = now
+
+
+def report_problems(report):
+    problems = [f"formula not typeset: {t!r}"
+                for t in report.get("untypeset", [])]
+    problems += [f"MathJax error: {t}" for t in report.get("mathErrors", [])]
+    problems += [f"raw TeX in text: {t!r}" for t in report.get("rawTex", [])]
+    problems += [f"image did not load: {s}"
+                 for s in report.get("brokenImages", [])]
+    problems += [f"exercise/solution hidden: {t}"
+                 for t in report.get("hiddenBlocks", [])]
+    problems += [f"hide-input cell not collapsed: {t!r}"
+                 for t in report.get("notCollapsed", [])]
+    if report.get("math") and not report.get("mathjax"):
+        problems.append("page has formulas but MathJax did not typeset")
+    return problems
+
+
+def visit_all(base, rels, redirects, shots):
+    """Pages `rels` at both window sizes, in one browser.
+
+    Returns {size: {rel: Visit}}.
+    """
+    visits = {size: {} for size in (WIDE, PHONE)}
+    with sync_playwright() as playwright:
+        browser = site_browser.launch(playwright)
+        try:
+            for size in (WIDE, PHONE):
+                blocked = []
+                context = site_browser.offline_context(
+                    browser, base, blocked, color_scheme="light",
+                    viewport={"width": size[0], "height": size[1]})
+                context.add_init_script(LIGHT_FIRST_JS)
+                page = context.new_page()
+                events = PageEvents(page, base)
+                for rel in rels:
+                    visits[size][rel] = visit(page, events, base, rel,
+                                              redirects.get(rel), size[0],
+                                              shots)
+                context.close()
+        finally:
+            browser.close()
+    return visits
+
+
+def visit_everything(base, rels, redirects, shots, workers=2):
+    """All pages at both sizes, `workers` browsers at once (two cores)."""
+    by_size = sorted(rels, key=lambda rel: -len(rel))  # chapters first
+    shares = [by_size[i::workers] for i in range(workers)]
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        results = list(pool.map(
+            lambda share: visit_all(base, share, redirects, shots), shares))
+    return {size: {rel: v for result in results
+                   for rel, v in result[size].items()}
+            for size in (WIDE, PHONE)}
+
+
+def layout_failures(layout, width):
+    """Per-page layout problems at `width` (the book-wide limit is apart)."""
+    if layout is None:
+        return []
+    problems = []
+    body = layout["body"]
+    if (not BODY_MAY_SCROLL_SIDEWAYS
+            and body["scrollWidth"] > body["clientWidth"]):
+        widest = "; ".join(f"{w['text']!r} (+{w['by']} px)"
+                           for w in body["widest"])
+        problems.append(f"at {width} px the page scrolls sideways "
+                        f"({body['scrollWidth']} > {body['clientWidth']} "
+                        f"px): {widest}")
+    if width == WIDE[0]:
+        for name in CATEGORIES:
+            over = layout["categories"][name]["overflowing"]
+            if len(over) > WIDE_MAX_OVERFLOWING:
+                problems.append(f"at {width} px {len(over)} {name} wider "
+                                f"than their box:")
+                problems += [f"    {o['text']!r} (+{o['by']} px)"
+                             for o in over]
+    return problems
+
+
+def count_line(visit):
+    layout = visit.layout
+    if not visit.opened:
+        return "not measured: the page did not open"
+    if layout is None:
+        return "measured as the page it redirects to"
+    parts = [f"{name} {len(c['overflowing'])}/{c['total']}"
+             for name, c in layout["categories"].items()]
+    body = layout["body"]
+    scrolls = body["scrollWidth"] > body["clientWidth"]
+    parts.append(f"body {body['scrollWidth']} px wide" if scrolls
+                 else "body fits")
+    return ", ".join(parts)
+
+
+def totals(layouts):
+    """Overflowing and total per category over pages, and scrolling bodies."""
+    summed = {name: [0, 0] for name in CATEGORIES}
+    scrolling = measured = 0
+    for layout in layouts:
+        if layout is None:
+            continue
+        measured += 1
+        for name in CATEGORIES:
+            summed[name][0] += len(layout["categories"][name]["overflowing"])
+            summed[name][1] += layout["categories"][name]["total"]
+        body = layout["body"]
+        scrolling += body["scrollWidth"] > body["clientWidth"]
+    return summed, scrolling, measured
+
+
+def squash(text):
+    """Text compared across HTML and PDF: ligatures undone, no whitespace."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+
+
+class ArticleParser(html.parser.HTMLParser):
+    """A page's title (its article's h1), figures, and code text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth = {"article": 0, "h1": 0, "pre": 0, "headerlink": 0}
+        self.title, self.images, self.code = "", 0, []
+        self._titles = 0
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if tag in ("article", "h1", "pre"):
+            self.depth[tag] += 1
+        if tag == "a" and "headerlink" in classes:
+            self.depth["headerlink"] += 1
+        if tag == "img" and self.depth["article"]:
+            self.images += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("article", "pre"):
+            self.depth[tag] -= 1
+        if tag == "h1":
+            self.depth["h1"] -= 1
+            self._titles += self.depth["article"] > 0
+        if tag == "a" and self.depth["headerlink"]:
+            self.depth["headerlink"] -= 1
+
+    def handle_data(self, data):
+        first_h1 = self.depth["h1"] and not self._titles
+        if (first_h1 and self.depth["article"]
+                and not self.depth["headerlink"]):
+            self.title += data
+        if self.depth["pre"] and self.depth["article"]:
+            self.code.append(data)
+
+
+def book_pages(site, toc):
+    """Each page of the table of contents as the site has it."""
+    pages = []
+    for docname in book_pdf.toc_documents(toc):
+        parser = ArticleParser()
+        html_file = site / f"{docname}.html"
+        if not html_file.is_file():
+            raise ValueError(f"{docname} of {toc} is not in the site {site}")
+        parser.feed(html_file.read_text(encoding="utf-8"))
+        pages.append((docname, " ".join(parser.title.split()),
+                      parser.images, "".join(parser.code)))
+    return pages
+
+
+def pdf_image_count(reader):
+    """Distinct image XObjects, also those inside form XObjects."""
+    images, forms = set(), set()
+
+    def walk(resources):
+        xobjects = resources.get("/XObject") if resources else None
+        for ref in (xobjects.get_object().values() if xobjects else []):
+            obj, key = ref.get_object(), getattr(ref, "idnum", None)
+            if obj.get("/Subtype") == "/Image":
+                images.add(key if key is not None else id(obj))
+            elif obj.get("/Subtype") == "/Form" and key not in forms:
+                forms.add(key)
+                walk(obj.get("/Resources"))
+
+    for page in reader.pages:
+        walk(page.get("/Resources"))
+    return len(images)
+
+
+def local_links(reader):
+    """URIs of link annotations that point at a local server."""
+    found = []
+    for page in reader.pages:
+        for ref in page.get("/Annots") or []:
+            action = ref.get_object().get("/A")
+            uri = str(action.get_object().get("/URI", "")) if action else ""
+            host = urllib.parse.urlsplit(uri).hostname or ""
+            if host in ("127.0.0.1", "localhost", "::1"):
+                found.append(uri)
+    return found
+
+
+def top_level_outline(reader):
+    return [(item.title, reader.get_destination_page_number(item))
+            for item in reader.outline if not isinstance(item, list)]
+
+
+def pdf_problems(pdf, site_copy, site, toc):
+    """What is wrong with the book's PDF; and a one-line summary."""
+    if not pdf.is_file() or not site_copy.is_file():
+        missing = pdf if not pdf.is_file() else site_copy
+        return [f"no PDF at {missing}: run `make pdf` first"], ""
+    if pdf.read_bytes() != site_copy.read_bytes():
+        return [f"{site_copy} is not {pdf}: run `make pdf` again"], ""
+    pages = book_pages(site, toc)
+    newest_page = max((site / f"{d}.html").stat().st_mtime
+                      for d, *_ in pages)
+    problems = []
+    if pdf.stat().st_mtime < newest_page:
+        problems.append(f"{pdf} is older than the site: run `make pdf`")
+    reader = PdfReader(pdf)
+    count = len(reader.pages)
+    if count == 0:
+        return problems + [f"{pdf} has no pages"], ""
+    texts = [page.extract_text() or "" for page in reader.pages]
+    problems += outline_problems(reader, texts, pages)
+    problems += [f"page {n + 1} does not end with its number {n + 1} "
+                 f"(numbering not continuous): ...{text[-40:]!r}"
+                 for n, text in enumerate(texts)
+                 if not text.rstrip().endswith(str(n + 1))]
+    all_text = "".join(texts)
+    code = "".join(c for *_, c in pages)
+    for tex in RAW_TEX_IN_PDF:
+        # Code may quote TeX (an assert on sympy.latex's output); any more
+        # than the code holds is maths that was not typeset.
+        if all_text.count(tex) > code.count(tex):
+            problems.append(f"raw TeX {tex!r} {all_text.count(tex)} times "
+                            f"in the PDF's text, {code.count(tex)} in code")
+    figures = sum(images for _, _, images, _ in pages)
+    images = pdf_image_count(reader)
+    if images < figures:
+        problems.append(f"{images} images in the PDF, {figures} figures "
+                        f"in the site's pages")
+    problems += [f"link to the local server: {uri}"
+                 for uri in local_links(reader)]
+    summary = (f"{count} pages, {pdf.stat().st_size / 1e6:.1f} MB, "
+               f"{len(top_level_outline(reader))} chapters in the outline, "
+               f"{images} images for {figures} figures")
+    return problems, summary
+
+
+def outline_problems(reader, texts, pages):
+    """One top-level entry per TOC page, in order, on the page with its
+    title."""
+    outline = top_level_outline(reader)
+    titles = [title for _, title, _, _ in pages]
+    if [squash(t) for t, _ in outline] != [squash(t) for t in titles]:
+        found = [t for t, _ in outline]
+        return [f"outline's top level {found} is not the table of contents "
+                f"{titles}"]
+    problems = []
+    starts = [page for _, page in outline]
+    if starts != sorted(set(starts)):
+        problems.append(f"chapters' outline pages not increasing: {starts}")
+    for title, page in outline:
+        if squash(title) not in squash(texts[page]):
+            problems.append(f"chapter {title!r} is not on its outline page "
+                            f"{page + 1}")
+    return problems
+
+
+def site_pages(site, only):
+    """The site's HTML pages (not _static's or _sources'), or `only`."""
+    if only:
+        missing = [p for p in only if not (site / p).is_file()]
+        if missing:
+            raise ValueError(f"--only expects pages of {site}, got {missing}")
+        return [site / p for p in only]
+    return [p for p in sorted(site.rglob("*.html"))
+            if not {"_static", "_sources"} & set(p.relative_to(site).parts)]
+
+
+def print_page(rel, wide, phone):
+    problems = list(dict.fromkeys(wide.problems + phone.problems))
+    report = wide.report or phone.report
+    counts = (f"{report.get('math', '?')} formulas, "
+              f"{report.get('images', '?')} images, "
+              f"{report.get('exercises', '?')} exercise/solution blocks, "
+              f"{report.get('hideInput', '?')} hidden inputs")
+    print(f"{'FAIL' if problems else 'ok  '} {rel}: {counts}")
+    print(f"     {WIDE[0]:4d} px: {count_line(wide)}")
+    print(f"     {PHONE[0]:4d} px: {count_line(phone)}")
+    for problem in problems:
+        print(f"     {problem}")
+    if phone.layout:
+        over = phone.layout["categories"]["equations"]["overflowing"]
+        for o in over:
+            print(f"     equation wider than its box at {PHONE[0]} px: "
+                  f"{o['text']!r} (+{o['by']} px)")
+    return not problems
+
+
+def print_totals(visits):
+    print("layout, whole site:")
+    for (width, _), by_page in visits.items():
+        summed, scrolling, measured = totals(
+            v.layout for v in by_page.values())
+        cells = ", ".join(f"{name} {over}/{total}"
+                          for name, (over, total) in summed.items())
+        print(f"  {width:4d} px: {cells}; {scrolling} of {measured} pages "
+              f"scroll sideways")
+
+
+def phone_equation_check(phone_visits):
+    summed, _, _ = totals(v.layout for v in phone_visits.values())
+    over, total = summed["equations"]
+    share = over / total if total else 0.0
+    ok = share <= PHONE_MAX_EQUATION_SHARE
+    print(f"{'ok  ' if ok else 'FAIL'} equations at {PHONE[0]} px: {over} "
+          f"of {total} wider than their box ({100 * share:.1f} %, limit "
+          f"{100 * PHONE_MAX_EQUATION_SHARE:.0f} %)")
+    return ok
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--site",
-        type=Path,
-        default=ROOT / "_build" / "html",
-        help="the built HTML",
-    )
-    parser.add_argument(
-        "--screenshots",
-        type=Path,
-        default=None,
-        help="where to save PNGs (default: screenshots/ next to the site's html/)",
-    )
-    parser.add_argument(
-        "--only",
-        nargs="*",
-        help="check only these pages (paths relative to the site)",
-    )
+    parser.add_argument("--site", type=Path, default=ROOT / "_build/html")
+    parser.add_argument("--screenshots", type=Path, default=None,
+                        help="default: screenshots/ next to the site")
+    parser.add_argument("--pdf", type=Path, default=None,
+                        help="default: pdf/dlmath-book.pdf next to the site")
+    parser.add_argument("--toc", type=Path, default=ROOT / "_toc.yml")
+    parser.add_argument("--only", nargs="*",
+                        help="check only these pages (relative to the site)")
+    parser.add_argument("--no-screenshots", action="store_true",
+                        help="while working on pages: about 2x faster")
+    parser.add_argument("--skip-pdf", action="store_true",
+                        help="while working on pages: leave the PDF out")
     args = parser.parse_args(argv)
     start = time.monotonic()
     site = args.site.resolve()
     if not (site / "index.html").is_file():
         sys.exit(f"no built site at {site}: run `make book` first")
+    pdf = (args.pdf or site.parent / "pdf" / book_pdf.PDF_NAME).resolve()
+    site_copy = site / book_pdf.PDF_NAME
+    if not args.skip_pdf and not (pdf.is_file() and site_copy.is_file()):
+        sys.exit(f"no PDF at {pdf if not pdf.is_file() else site_copy}: "
+                 f"run `make pdf` first (after `make book`)")
     shots = (args.screenshots or site.parent / "screenshots").resolve()
     shutil.rmtree(shots, ignore_errors=True)
-    shots.mkdir(parents=True)
-    pages = sorted(site.rglob("*.html"))
-    pages = [
-        p
-        for p in pages
-        if "_static" not in p.relative_to(site).parts
-        and "_sources" not in p.relative_to(site).parts
-    ]
-    if args.only:
-        pages = [site / p for p in args.only]
+    for size in (WIDE, PHONE):
+        for theme in THEMES:
+            (shots / f"{size[0]}-{theme}").mkdir(parents=True)
+    if args.no_screenshots:
+        shots = None
+    site_browser.find_chrome()  # before any thread: exits if none
+    pages = site_pages(site, args.only)
     links, redirects = broken_links(site, pages)
+    rels = [p.relative_to(site).as_posix() for p in pages]
+    redirects = {p.relative_to(site).as_posix(): target
+                 for p, target in redirects.items()}
 
-    executable = ensure_chromium()
-    profile = tempfile.mkdtemp(prefix="check-site-profile-")
-    # forks before any thread of ours exists
-    browser = Browser(executable, profile)
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    failed = passed = 0
-    try:
-        try:
-            for page in pages:
-                rel = page.relative_to(site).as_posix()
-                problems = [f"broken link {b}" for b in links.get(page, [])]
-                browser.events.clear()
-                QuietHandler.errors.clear()
-                report = {}
-                try:
-                    nav = browser.call(
-                        "Page.navigate", {"url": base + rel}, session=True
-                    )
-                    if nav.get("errorText"):
-                        raise RuntimeError(
-                            f"navigation failed: {nav['errorText']}"
-                        )
-                    # A redirect page is checked as what the reader ends up on: its target.
-                    browser.wait_for(
-                        "Page.loadEventFired",
-                        count=2 if page in redirects else 1,
-                    )
-                    report = browser.evaluate(CHECK_JS)
-                    # Full page: make the viewport as tall as the page (captureBeyondViewport alone
-                    # shifts the sticky sidebars), capture, then restore the 1280x900 window.
-                    size = browser.call("Page.getLayoutMetrics", session=True)[
-                        "cssContentSize"
-                    ]
-                    height = max(900, int(size["height"]))
-                    browser.call(
-                        "Emulation.setDeviceMetricsOverride",
-                        {
-                            "width": 1280,
-                            "height": height,
-                            "deviceScaleFactor": 1,
-                            "mobile": False,
-                        },
-                        session=True,
-                    )
-                    # One PNG per SHOT_HEIGHT pixels: a single capture is capped near 16384 px.
-                    stem = rel[: -len(".html")].replace("/", "__")
-                    for part, top in enumerate(
-                        range(0, height, SHOT_HEIGHT), start=1
-                    ):
-                        clip = {
-                            "x": 0,
-                            "y": top,
-                            "width": 1280,
-                            "height": min(SHOT_HEIGHT, height - top),
-                            "scale": 1,
-                        }
-                        shot = browser.call(
-                            "Page.captureScreenshot",
-                            {"format": "png", "clip": clip},
-                            session=True,
-                        )
-                        name = (
-                            f"{stem}.png"
-                            if part == 1
-                            else f"{stem}.part{part}.png"
-                        )
-                        (shots / name).write_bytes(
-                            base64.b64decode(shot["data"])
-                        )
-                    browser.call(
-                        "Emulation.clearDeviceMetricsOverride", session=True
-                    )
-                except (RuntimeError, TimeoutError) as error:
-                    problems.append(str(error))
-                problems += [
-                    f"formula not typeset: {t!r}"
-                    for t in report.get("untypeset", [])
-                ]
-                problems += [
-                    f"MathJax error: {t}" for t in report.get("mathErrors", [])
-                ]
-                problems += [
-                    f"raw TeX in text: {t!r}" for t in report.get("rawTex", [])
-                ]
-                problems += [
-                    f"image did not load: {s}"
-                    for s in report.get("brokenImages", [])
-                ]
-                problems += [
-                    f"exercise/solution hidden: {t}"
-                    for t in report.get("hiddenBlocks", [])
-                ]
-                problems += [
-                    f"hide-input cell not collapsed: {t!r}"
-                    for t in report.get("notCollapsed", [])
-                ]
-                if report.get("math") and not report.get("mathjax"):
-                    problems.append(
-                        "page has formulas but MathJax did not load"
-                    )
-                problems += console_problems(browser.events)
-                problems += [
-                    f"server answered {e}"
-                    for e in QuietHandler.errors
-                    if not _browser_probe(e.split()[1])
-                ]
-                problems = list(dict.fromkeys(problems))
-                counts = (
-                    f"{report.get('math', '?')} formulas, {report.get('images', '?')} images, "
-                    f"{report.get('exercises', '?')} exercise/solution blocks, "
-                    f"{report.get('hideInput', '?')} hidden inputs"
-                )
-                if problems:
-                    failed += 1
-                    print(f"FAIL {rel}: {counts}")
-                    for problem in problems:
-                        print(f"     {problem}")
-                else:
-                    passed += 1
-                    print(f"ok   {rel}: {counts}")
-                sys.stdout.flush()
-        finally:
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
-        shutil.rmtree(profile, ignore_errors=True)
+    with site_browser.serve(site) as server:
+        visits = visit_everything(server.base, rels, redirects, shots)
 
-    print(f"screenshots in {shots}; {time.monotonic() - start:.1f} s")
+    passed = failed = 0
+    for page, rel in zip(pages, rels, strict=True):
+        wide, phone = visits[WIDE][rel], visits[PHONE][rel]
+        wide.problems[:0] = [f"broken link {b}" for b in links.get(page, [])]
+        wide.problems += layout_failures(wide.layout, WIDE[0])
+        phone.problems += layout_failures(phone.layout, PHONE[0])
+        if print_page(rel, wide, phone):
+            passed += 1
+        else:
+            failed += 1
+        sys.stdout.flush()
+    print_totals(visits)
+
+    if phone_equation_check(visits[PHONE]):
+        passed += 1
+    else:
+        failed += 1
+    opened = {size[0]: sum(v.opened for v in by_page.values())
+              for size, by_page in visits.items()}
+    files = sum(v.shots for by_page in visits.values()
+                for v in by_page.values())
+    if any(n != len(pages) for n in opened.values()) or not pages:
+        failed += 1
+        print(f"FAIL pages opened, by width: {opened}; {len(pages)} found")
+    else:
+        print(f"opened all {len(pages)} pages at {WIDE[0]} and {PHONE[0]} "
+              f"px; {files} screenshots"
+              + (f" in {shots}" if shots else " (--no-screenshots)"))
+    if args.skip_pdf:
+        print("the PDF was not checked (--skip-pdf)")
+    else:
+        problems, summary = pdf_problems(pdf, site_copy, site, args.toc)
+        print(f"{'FAIL' if problems else 'ok  '} {pdf.name}: {summary}")
+        for problem in problems:
+            print(f"     {problem}")
+        passed, failed = passed + (not problems), failed + bool(problems)
+
+    spent = {}
+    for by_page in visits.values():
+        for v in by_page.values():
+            for name, seconds in v.seconds.items():
+                spent[name] = spent.get(name, 0.0) + seconds
+    print(f"{time.monotonic() - start:.1f} s in all; in the browsers: "
+          + ", ".join(f"{name} {s:.1f} s" for name, s in spent.items()))
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
