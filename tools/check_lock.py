@@ -13,6 +13,7 @@ standard library only (it runs before anything is installed):
   * every pin of the lock is exact and carries at least one sha256 hash.
 Exits 1 with one line per disagreement, 0 with a one-line summary.
 """
+
 import argparse
 import re
 import sys
@@ -120,10 +121,10 @@ def disagreements(direct_text: str, lock_text: str) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--direct", type=Path,
-                        default=ROOT / "requirements.in")
-    parser.add_argument("--lock", type=Path,
-                        default=ROOT / "requirements.txt")
+    parser.add_argument(
+        "--direct", type=Path, default=ROOT / "requirements.in"
+    )
+    parser.add_argument("--lock", type=Path, default=ROOT / "requirements.txt")
     args = parser.parse_args(argv)
     direct_text = args.direct.read_text()
     lock_text = args.lock.read_text()
@@ -132,16 +133,20 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         problems = [str(error)]
     if problems:
-        print(f"{args.lock.name} disagrees with {args.direct.name}:",
-              file=sys.stderr)
+        print(
+            f"{args.lock.name} disagrees with {args.direct.name}:",
+            file=sys.stderr,
+        )
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
         print("Regenerate the lock with `make lock`.", file=sys.stderr)
         return 1
     packages = {entry.name for entry in parse_lock(lock_text)}
-    print(f"{args.lock.name} agrees with {args.direct.name}: "
-          f"{len(parse_direct(direct_text))} direct pins, "
-          f"{len(packages)} locked packages, every pin hashed")
+    print(
+        f"{args.lock.name} agrees with {args.direct.name}: "
+        f"{len(parse_direct(direct_text))} direct pins, "
+        f"{len(packages)} locked packages, every pin hashed"
+    )
     return 0
 
 
