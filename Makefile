@@ -10,9 +10,13 @@ WORKFLOWS := $(wildcard .github/workflows/*.yml .github/workflows/*.yaml)
 # nbval in strict mode (--nbval, not --nbval-lax), run by the venv's own kernel;
 # loadscope keeps every cell of one notebook on one xdist worker.
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -n 2 --dist loadscope
+# uv must never fetch a Python of its own (a binary from outside PyPI): every
+# uv command below is given the venv's interpreter.
+export UV_PYTHON_DOWNLOADS := never
 # The lock holds every platform's wheels for Python 3.11 and newer (Linux, macOS).
 LOCK_FLAGS ?=
 LOCK   := $(UV) pip compile requirements.in --output-file requirements.txt \
+          --python $(BIN)/python \
           --universal --python-version 3.11 --generate-hashes \
           --custom-compile-command "make lock" --quiet $(LOCK_FLAGS)
 
@@ -48,8 +52,19 @@ $(STAMP): $(UV_STAMP) requirements.in requirements.txt pyproject.toml
 
 # Keeps every pin of requirements.txt that requirements.in still allows;
 # `make lock LOCK_FLAGS=--upgrade` moves every indirect pin to its newest.
+# Then, as the install takes wheels only, checks that every pin has a wheel
+# for each supported platform and Python.
+LOCK_PLATFORMS := x86_64-manylinux_2_28 aarch64-manylinux_2_28 \
+                  x86_64-apple-darwin aarch64-apple-darwin
+LOCK_PYTHONS   := 3.11 3.12 3.13
 lock: $(UV_STAMP)
 	$(LOCK)
+	for platform in $(LOCK_PLATFORMS); do for version in $(LOCK_PYTHONS); do \
+	  $(UV) pip compile requirements.in --constraints requirements.txt \
+	    --python $(BIN)/python --only-binary :all: --python-platform $$platform \
+	    --python-version $$version --quiet --output-file /dev/null || exit 1; \
+	done; done
+	@echo "requirements.txt: wheels for Python $(LOCK_PYTHONS) on $(LOCK_PLATFORMS)"
 
 # The lock agrees with requirements.in; every workflow is valid for GitHub
 # (schema shipped inside check-jsonschema: no network); then the tests.
