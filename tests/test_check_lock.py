@@ -94,6 +94,15 @@ def test_a_direct_dependency_dropped_from_requirements_in_is_reported():
     assert check_lock.disagreements(direct, LOCK) == [message]
 
 
+def test_a_direct_pin_the_lock_has_only_as_indirect_is_reported():
+    direct = DIRECT + "markupsafe==3.0.4\n"
+    message = (
+        "markupsafe==3.0.4 is in requirements.in but the lock has it only "
+        "as an indirect dependency"
+    )
+    assert check_lock.disagreements(direct, LOCK) == [message]
+
+
 def test_a_pin_without_hash_is_reported():
     lock = LOCK.replace(f"numpy==2.4.6 \\\n    {HASH_B}\n", "numpy==2.4.6\n")
     assert check_lock.disagreements(DIRECT, lock) == [

@@ -8,7 +8,7 @@ requirements.txt is generated from it by `make lock` (uv pip compile
 --generate-hashes). They disagree when a pin was edited, added or removed
 in one file and the lock was not regenerated. Checked, offline and with the
 standard library only (it runs before anything is installed):
-  * every direct pin is in the lock, at that version;
+  * every direct pin is in the lock, at that version, as a direct pin;
   * every package the lock says came from requirements.in is still there;
   * every pin of the lock is exact and carries at least one sha256 hash.
 Exits 1 with one line per disagreement, 0 with a one-line summary.
@@ -97,8 +97,12 @@ def disagreements(direct_text: str, lock_text: str) -> list[str]:
         return ["requirements.txt pins no package"]
     problems = []
     locked: dict[str, set[str]] = {}
+    # uv annotates each pin with where it came from: "-r requirements.in".
+    from_direct = set()
     for entry in entries:
         locked.setdefault(entry.name, set()).add(entry.version)
+        if DIRECT_SOURCE in entry.sources:
+            from_direct.add(entry.name)
         if entry.hashes == 0:
             problems.append(f"{entry.name}=={entry.version} has no hash")
         if DIRECT_SOURCE in entry.sources and entry.name not in direct:
@@ -115,6 +119,11 @@ def disagreements(direct_text: str, lock_text: str) -> list[str]:
             found = ", ".join(sorted(locked[name]))
             problems.append(
                 f"{name}: requirements.in pins {version}, the lock {found}"
+            )
+        elif name not in from_direct:
+            problems.append(
+                f"{name}=={version} is in requirements.in but the lock "
+                f"has it only as an indirect dependency"
             )
     return problems
 
