@@ -33,12 +33,21 @@ help:
 
 venv: $(STAMP)
 
-# uv itself comes from PyPI through the venv's pip, at the version and hashes
-# of its own entry in the lock (one pin for uv, not two).
+# uv itself comes from PyPI through pip, at the version and hashes of its own
+# entry in the lock (one pin for uv, not two). The pip of $(PYTHON) installs
+# it into the venv when there is one: unpacking a second pip into the venv
+# (ensurepip) would take half of the install's time. Otherwise the venv gets
+# its own.
 $(UV_STAMP): requirements.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/python || $(PYTHON) -m venv --without-pip $(VENV)
 	awk '/^uv==/ {on = 1} on {print; if (!/\\$$/) exit}' requirements.txt > $(VENV)/uv-requirement.txt
-	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r $(VENV)/uv-requirement.txt
+	if $(PYTHON) -c 'import pip' 2>/dev/null; then \
+	  pip="$(PYTHON) -m pip --python $(BIN)/python"; \
+	else \
+	  $(BIN)/python -m ensurepip --default-pip > /dev/null || exit 1; \
+	  pip="$(BIN)/python -m pip"; \
+	fi; \
+	$$pip install --quiet --no-deps --require-hashes -r $(VENV)/uv-requirement.txt
 	touch $@
 
 # sync: exactly the lock (hash-checked, wheels only: an sdist would build with
