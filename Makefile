@@ -2,13 +2,25 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+UV     := $(BIN)/uv
+UV_STAMP := $(VENV)/.uv-installed
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
+WORKFLOWS := $(wildcard .github/workflows/*.yml .github/workflows/*.yaml)
 # nbval in strict mode (--nbval, not --nbval-lax), run by the venv's own kernel;
 # loadscope keeps every cell of one notebook on one xdist worker.
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -n 2 --dist loadscope
+# uv must never fetch a Python of its own (a binary from outside PyPI): every
+# uv command below is given the venv's interpreter.
+export UV_PYTHON_DOWNLOADS := never
+# The lock holds every platform's wheels for Python 3.11 and newer (Linux, macOS).
+LOCK_FLAGS ?=
+LOCK   := $(UV) pip compile requirements.in --output-file requirements.txt \
+          --python $(BIN)/python \
+          --universal --python-version 3.11 --generate-hashes \
+          --custom-compile-command "make lock" --quiet $(LOCK_FLAGS)
 
-.PHONY: help venv test unit notebooks outputs book pdf bench lab check-site clean
+.PHONY: help venv lock test unit notebooks outputs book pdf bench lab check-site clean
 
 help:
 	@echo "make book     create .venv, install the pins, build the HTML site"
@@ -18,15 +30,57 @@ help:
 	@echo "make pdf      the whole book as one PDF, _build/pdf/dlmath-book.pdf (after make book)"
 	@echo "make check-site  open every built page in headless Chrome, offline, and check it and the PDF"
 	@echo "make lab      open the notebooks in JupyterLab"
+	@echo "make lock     regenerate requirements.txt (hashes) from requirements.in"
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+# uv itself comes from PyPI through pip, at the version and hashes of its own
+# entry in the lock (one pin for uv, not two). The pip of $(PYTHON) installs
+# it into the venv when there is one: unpacking a second pip into the venv
+# (ensurepip) would take half of the install's time. Otherwise the venv gets
+# its own.
+$(UV_STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv --without-pip $(VENV)
+	awk '/^uv==/ {on = 1} on {print; if (!/\\$$/) exit}' requirements.txt > $(VENV)/uv-requirement.txt
+	if $(PYTHON) -c 'import pip' 2>/dev/null; then \
+	  pip="$(PYTHON) -m pip --python $(BIN)/python"; \
+	else \
+	  $(BIN)/python -m ensurepip --default-pip > /dev/null || exit 1; \
+	  pip="$(BIN)/python -m pip"; \
+	fi; \
+	$$pip install --quiet --no-deps --require-hashes -r $(VENV)/uv-requirement.txt
 	touch $@
 
+# sync: exactly the lock (hash-checked, wheels only: an sdist would build with
+# unlocked build dependencies), then dlmath editable, built by the locked
+# setuptools.
+$(STAMP): $(UV_STAMP) requirements.in requirements.txt pyproject.toml
+	$(BIN)/python tools/check_lock.py
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes --only-binary :all: requirements.txt
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
+	touch $@
+
+# Keeps every pin of requirements.txt that requirements.in still allows;
+# `make lock LOCK_FLAGS=--upgrade` moves every indirect pin to its newest.
+# Then, as the install takes wheels only, checks that every pin has a wheel
+# for each supported platform and Python.
+LOCK_PLATFORMS := x86_64-manylinux_2_28 aarch64-manylinux_2_28 \
+                  x86_64-apple-darwin aarch64-apple-darwin
+LOCK_PYTHONS   := 3.11 3.12 3.13
+lock: $(UV_STAMP)
+	$(LOCK)
+	for platform in $(LOCK_PLATFORMS); do for version in $(LOCK_PYTHONS); do \
+	  $(UV) pip compile requirements.in --constraints requirements.txt \
+	    --python $(BIN)/python --only-binary :all: --python-platform $$platform \
+	    --python-version $$version --quiet --output-file /dev/null || exit 1; \
+	done; done
+	@echo "requirements.txt: wheels for Python $(LOCK_PYTHONS) on $(LOCK_PLATFORMS)"
+
+# The lock agrees with requirements.in; every workflow is valid for GitHub
+# (schema shipped inside check-jsonschema: no network); then the tests.
 test: $(STAMP)
+	$(BIN)/python tools/check_lock.py
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows $(WORKFLOWS)
 	$(BIN)/python -m pytest tests $(NOTEBOOKS) $(NBVAL)
 
 unit: $(STAMP)
@@ -57,10 +111,9 @@ check-site: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py $(NOTEBOOKS)
 
-# JupyterLab is installed on demand, constrained by the pins so that it cannot move them.
+# JupyterLab is installed on demand, constrained by the lock so that it cannot move a pin.
 lab: $(STAMP)
-	grep -v '^-e' requirements.txt > $(VENV)/constraints.txt
-	$(BIN)/python -m pip install --quiet -c $(VENV)/constraints.txt -r requirements-lab.txt
+	$(UV) pip install --quiet --python $(BIN)/python -c requirements.txt -r requirements-lab.txt
 	$(BIN)/jupyter lab chapters
 
 clean:
