@@ -21,6 +21,7 @@ page.pdf(outline=True, tagged=True). pypdf then merges the pages and builds:
 The PDF is written to --out and copied to the site as dlmath-book.pdf, so the
 deployed book serves it. `make check-site` checks it.
 """
+
 import argparse
 import concurrent.futures
 import dataclasses
@@ -32,13 +33,11 @@ import time
 import urllib.parse
 from pathlib import Path
 
+import site_browser
 import yaml
 from playwright.sync_api import sync_playwright
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (ArrayObject, Fit, FloatObject, NameObject,
-                           NullObject)
-
-import site_browser
+from pypdf.generic import ArrayObject, Fit, FloatObject, NameObject, NullObject
 
 ROOT = Path(__file__).resolve().parents[1]
 PDF_NAME = "dlmath-book.pdf"
@@ -49,8 +48,9 @@ PAPER = "A4"
 MARGIN_MM = {"top": 14, "bottom": 17, "left": 14, "right": 14}
 # The viewport is the printable width, so what the page measures before
 # printing (wide formulas) is what the print lays out: A4 is 210 mm.
-PRINT_WIDTH_PX = round((210 - MARGIN_MM["left"] - MARGIN_MM["right"])
-                       / 25.4 * 96)
+PRINT_WIDTH_PX = round(
+    (210 - MARGIN_MM["left"] - MARGIN_MM["right"]) / 25.4 * 96
+)
 NUMBER_FROM_BOTTOM_MM = 7
 
 PRINT_CSS = """
@@ -180,8 +180,9 @@ def toc_documents(toc_path):
     def walk(entries):
         for entry in entries or []:
             if "glob" in entry:
-                raise ValueError(f"{toc_path}: glob entries are not "
-                                 f"supported, got {entry}")
+                raise ValueError(
+                    f"{toc_path}: glob entries are not supported, got {entry}"
+                )
             if "file" in entry:
                 docs.append(entry["file"])
             walk(entry.get("sections"))
@@ -230,18 +231,27 @@ def sections_of(printed, reader):
             f"{printed.docname}: Chromium's outline has {len(outline)} "
             f"entries, the page {len(headings)} visible headings:\n"
             f"  {[t for _, t, _, _ in outline]}\n"
-            f"  {[h['text'] for h in headings]}")
+            f"  {[h['text'] for h in headings]}"
+        )
     sections = []
     for heading, (_, title, page, dest) in zip(headings, outline, strict=True):
-        if not heading["hasMath"] and (_squash(heading["text"])
-                                       not in _squash(title)):
+        if not heading["hasMath"] and (
+            _squash(heading["text"]) not in _squash(title)
+        ):
             raise RuntimeError(
                 f"{printed.docname}: heading {heading['text']!r} paired "
-                f"with Chromium's outline entry {title!r}")
+                f"with Chromium's outline entry {title!r}"
+            )
         if heading["inArticle"] and heading["level"] in (2, 3):
-            sections.append(Section(heading["level"] - 1, heading["text"],
-                                    page, float(dest.left or 0),
-                                    float(dest.top or 0)))
+            sections.append(
+                Section(
+                    heading["level"] - 1,
+                    heading["text"],
+                    page,
+                    float(dest.left or 0),
+                    float(dest.top or 0),
+                )
+            )
     return sections
 
 
@@ -259,11 +269,23 @@ def print_page(page, base, docname):
     page.evaluate("document.fonts.ready.then(() => true)")
     loaded = time.monotonic()
     margin = {side: f"{mm}mm" for side, mm in MARGIN_MM.items()}
-    pdf = page.pdf(format=PAPER, margin=margin, print_background=True,
-                   outline=True, tagged=True)
+    pdf = page.pdf(
+        format=PAPER,
+        margin=margin,
+        print_background=True,
+        outline=True,
+        tagged=True,
+    )
     seconds = {"load": loaded - start, "print": time.monotonic() - loaded}
-    return Printed(docname, pdf, info["title"], info["headings"],
-                   info["fitted"], info["stillWide"], seconds)
+    return Printed(
+        docname,
+        pdf,
+        info["title"],
+        info["headings"],
+        info["fitted"],
+        info["stillWide"],
+        seconds,
+    )
 
 
 def print_pages(base, docnames):
@@ -273,8 +295,12 @@ def print_pages(base, docnames):
         browser = site_browser.launch(playwright)
         try:
             context = site_browser.offline_context(
-                browser, base, blocked, color_scheme="light",
-                viewport={"width": PRINT_WIDTH_PX, "height": 1000})
+                browser,
+                base,
+                blocked,
+                color_scheme="light",
+                viewport={"width": PRINT_WIDTH_PX, "height": 1000},
+            )
             page = context.new_page()
             printed = [print_page(page, base, d) for d in docnames]
         finally:
@@ -295,8 +321,9 @@ def print_all(base, docnames, workers=WORKERS):
 
 def numbers_html(count):
     """`count` A4 pages, each blank but for its number at the bottom."""
-    pages = "".join(f'<div class="p"><span>{n}</span></div>'
-                    for n in range(1, count + 1))
+    pages = "".join(
+        f'<div class="p"><span>{n}</span></div>' for n in range(1, count + 1)
+    )
     return f"""<!doctype html><meta charset="utf-8"><style>
 @page {{ size: {PAPER}; margin: 0 }}
 html, body {{ margin: 0 }}
@@ -314,19 +341,23 @@ def print_numbers(count):
         browser = site_browser.launch(playwright)
         try:
             page = site_browser.offline_context(
-                browser, "http://127.0.0.1/", blocked).new_page()
+                browser, "http://127.0.0.1/", blocked
+            ).new_page()
             page.set_content(numbers_html(count))
-            pdf = page.pdf(format=PAPER, prefer_css_page_size=True,
-                           margin={"top": "0", "bottom": "0",
-                                   "left": "0", "right": "0"})
+            pdf = page.pdf(
+                format=PAPER,
+                prefer_css_page_size=True,
+                margin={"top": "0", "bottom": "0", "left": "0", "right": "0"},
+            )
         finally:
             browser.close()
     if blocked:
         raise RuntimeError(f"the numbers page asked for {blocked}")
     numbers = PdfReader(io.BytesIO(pdf))
     if len(numbers.pages) != count:
-        raise RuntimeError(f"the numbers PDF has {len(numbers.pages)} "
-                           f"pages, expected {count}")
+        raise RuntimeError(
+            f"the numbers PDF has {len(numbers.pages)} pages, expected {count}"
+        )
     return numbers
 
 
@@ -345,7 +376,9 @@ def named_dests(reader):
     for name, dest in reader.named_destinations.items():
         dests[str(name).lstrip("/")] = (
             reader.get_destination_page_number(dest),
-            float(dest.left or 0), float(dest.top or 0))
+            float(dest.left or 0),
+            float(dest.top or 0),
+        )
     return dests
 
 
@@ -397,7 +430,8 @@ def relink(writer, placed_pages, base):
                 if target is not None:
                     annotation.pop(NameObject("/A"), None)
                     annotation[NameObject("/Dest")] = _explicit_dest(
-                        writer, *target, counts)
+                        writer, *target, counts
+                    )
                 kept.append(ref)
             page[NameObject("/Annots")] = kept
     return counts
@@ -408,8 +442,15 @@ def _explicit_dest(writer, target, fragment, counts):
         page, left, top = target.dests[fragment]
         counts["exact"] += 1
         ref = writer.pages[target.start + page].indirect_reference
-        return ArrayObject([ref, NameObject("/XYZ"), FloatObject(left),
-                            FloatObject(top), NullObject()])
+        return ArrayObject(
+            [
+                ref,
+                NameObject("/XYZ"),
+                FloatObject(left),
+                FloatObject(top),
+                NullObject(),
+            ]
+        )
     counts["page start"] += 1
     ref = writer.pages[target.start].indirect_reference
     return ArrayObject([ref, NameObject("/Fit")])
@@ -424,17 +465,20 @@ def assemble(printed_pages, base):
         start = len(writer.pages)
         for page in reader.pages:
             writer.add_page(page)
-        placed = Placed(printed, start, len(reader.pages),
-                        named_dests(reader))
+        placed = Placed(printed, start, len(reader.pages), named_dests(reader))
         placed_pages.append(placed)
-        chapter = writer.add_outline_item(title=printed.title,
-                                          page_number=start, fit=Fit.fit())
+        chapter = writer.add_outline_item(
+            title=printed.title, page_number=start, fit=Fit.fit()
+        )
         parent = {0: chapter}
         for section in sections_of(printed, reader):
             item = writer.add_outline_item(
-                title=section.title, page_number=start + section.page,
+                title=section.title,
+                page_number=start + section.page,
                 parent=parent.get(section.depth - 1, chapter),
-                fit=Fit.xyz(section.left, section.top), is_open=False)
+                fit=Fit.xyz(section.left, section.top),
+                is_open=False,
+            )
             parent[section.depth] = item
     links = relink(writer, placed_pages, base)
     return writer, placed_pages, links
@@ -442,8 +486,7 @@ def assemble(printed_pages, base):
 
 def stamp_numbers(writer, numbers):
     """Overlay page i of `numbers` on page i of the book."""
-    for page, number in zip(writer.pages, numbers.pages,
-                            strict=True):
+    for page, number in zip(writer.pages, numbers.pages, strict=True):
         page.merge_page(number, over=True)
         page.compress_content_streams()  # merging leaves them uncompressed
 
@@ -454,8 +497,9 @@ def build(site, out, toc_path, config_path):
     docnames = toc_documents(toc_path)
     missing = [d for d in docnames if not (site / f"{d}.html").is_file()]
     if missing:
-        raise ValueError(f"pages of {toc_path} missing from the site "
-                         f"{site}: {missing}")
+        raise ValueError(
+            f"pages of {toc_path} missing from the site {site}: {missing}"
+        )
     timings = {}
     start = time.monotonic()
     with site_browser.serve(site) as server:
@@ -468,23 +512,32 @@ def build(site, out, toc_path, config_path):
     numbers = print_numbers(len(writer.pages))
     stamp_numbers(writer, numbers)
     config = yaml.safe_load(Path(config_path).read_text(encoding="utf-8"))
-    writer.add_metadata({"/Title": str(config.get("title", "")),
-                         "/Author": str(config.get("author", ""))})
+    writer.add_metadata(
+        {
+            "/Title": str(config.get("title", "")),
+            "/Author": str(config.get("author", "")),
+        }
+    )
     writer.page_mode = "/UseOutlines"
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "wb") as stream:
         writer.write(stream)
     shutil.copyfile(out, site / PDF_NAME)
     timings["total"] = time.monotonic() - start
-    return {"pages": len(writer.pages), "placed": placed, "links": links,
-            "timings": timings}
+    return {
+        "pages": len(writer.pages),
+        "placed": placed,
+        "links": links,
+        "timings": timings,
+    }
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=ROOT / "_build/html")
-    parser.add_argument("--out", type=Path,
-                        default=ROOT / "_build" / "pdf" / PDF_NAME)
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "_build" / "pdf" / PDF_NAME
+    )
     parser.add_argument("--toc", type=Path, default=ROOT / "_toc.yml")
     parser.add_argument("--config", type=Path, default=ROOT / "_config.yml")
     args = parser.parse_args(argv)
@@ -494,23 +547,32 @@ def main(argv=None):
     info = build(site, args.out.resolve(), args.toc, args.config)
     for p in info["placed"]:
         fitted = p.printed.fitted
-        print(f"{p.start + 1:4d}-{p.start + p.count:<4d} "
-              f"{p.printed.docname}: {p.printed.title}"
-              + (f" (scaled to fit: {fitted['equations']} formulas, "
-                 f"{fitted['tables']} tables)"
-                 if fitted["equations"] or fitted["tables"] else "")
-              + f"; {p.printed.seconds['load']:.1f} s to load, "
-              f"{p.printed.seconds['print']:.1f} s to print")
+        print(
+            f"{p.start + 1:4d}-{p.start + p.count:<4d} "
+            f"{p.printed.docname}: {p.printed.title}"
+            + (
+                f" (scaled to fit: {fitted['equations']} formulas, "
+                f"{fitted['tables']} tables)"
+                if fitted["equations"] or fitted["tables"]
+                else ""
+            )
+            + f"; {p.printed.seconds['load']:.1f} s to load, "
+            f"{p.printed.seconds['print']:.1f} s to print"
+        )
         for text in p.printed.still_wide:
             print(f"          still wider than the page: {text!r}")
     links, t = info["links"], info["timings"]
-    print(f"links inside the book: {links['exact']} to their place, "
-          f"{links['page start']} to the page's start; "
-          f"{links['dropped']} to files outside the book dropped")
+    print(
+        f"links inside the book: {links['exact']} to their place, "
+        f"{links['page start']} to the page's start; "
+        f"{links['dropped']} to files outside the book dropped"
+    )
     size = args.out.stat().st_size / 1e6
-    print(f"{args.out} ({size:.1f} MB, {info['pages']} pages), copied to "
-          f"{site / PDF_NAME}; printed in {t['print']:.1f} s, merged in "
-          f"{t['merge']:.1f} s, {t['total']:.1f} s in all")
+    print(
+        f"{args.out} ({size:.1f} MB, {info['pages']} pages), copied to "
+        f"{site / PDF_NAME}; printed in {t['print']:.1f} s, merged in "
+        f"{t['merge']:.1f} s, {t['total']:.1f} s in all"
+    )
     return 0
 
 

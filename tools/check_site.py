@@ -53,6 +53,7 @@ Prints one line per page, the layout counts, and ends with
 `N passed, M failed` (pages, the book-wide phone limit, the PDF); exits 1
 on any failure.
 """
+
 import argparse
 import concurrent.futures
 import dataclasses
@@ -65,12 +66,11 @@ import unicodedata
 import urllib.parse
 from pathlib import Path
 
+import book_pdf
+import site_browser
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
-
-import book_pdf
-import site_browser
 
 ROOT = Path(__file__).resolve().parents[1]
 WIDE = (1280, 900)  # window width and height, CSS pixels
@@ -272,8 +272,10 @@ THEME_JS = r"""
 }
 """
 # Every page starts in the light theme, whatever the last one was left in.
-LIGHT_FIRST_JS = ("localStorage.setItem('mode', 'light');"
-                  "localStorage.setItem('theme', 'light');")
+LIGHT_FIRST_JS = (
+    "localStorage.setItem('mode', 'light');"
+    "localStorage.setItem('theme', 'light');"
+)
 
 
 class LinkParser(html.parser.HTMLParser):
@@ -294,8 +296,9 @@ class LinkParser(html.parser.HTMLParser):
         # url=intro.html">.
         refresh = (attrs.get("http-equiv") or "").lower() == "refresh"
         if tag == "meta" and refresh:
-            match = re.search(r"url=(.*)", attrs.get("content") or "",
-                              re.IGNORECASE)
+            match = re.search(
+                r"url=(.*)", attrs.get("content") or "", re.IGNORECASE
+            )
             if match:
                 self.redirect = match.group(1).strip().strip("'\"")
                 self.links.append(self.redirect)
@@ -327,7 +330,7 @@ def broken_links(site, pages):
                 continue  # external (http, mailto): not ours, and offline
             target = page
             if url.path:
-                target = (page.parent / urllib.parse.unquote(url.path))
+                target = page.parent / urllib.parse.unquote(url.path)
                 target = target.resolve()
             if target.is_dir():
                 target = target / "index.html"
@@ -335,12 +338,17 @@ def broken_links(site, pages):
                 broken.setdefault(page, []).append(f"{href} (no such file)")
                 continue
             fragment = urllib.parse.unquote(url.fragment)
-            if (fragment and target.suffix == ".html"
-                    and fragment not in ids_of(target)):
+            if (
+                fragment
+                and target.suffix == ".html"
+                and fragment not in ids_of(target)
+            ):
                 broken.setdefault(page, []).append(
-                    f"{href} (no id {fragment!r} in {target.name})")
-    redirects = {page: parsed[page].redirect for page in pages
-                 if parsed[page].redirect}
+                    f"{href} (no id {fragment!r} in {target.name})"
+                )
+    redirects = {
+        page: parsed[page].redirect for page in pages if parsed[page].redirect
+    }
     return broken, redirects
 
 
@@ -372,11 +380,13 @@ class PageEvents:
 
     def _failed(self, request):
         if not site_browser.is_local(request.url, self.base):
-            self.problems.append(f"blocked request to another host: "
-                                 f"{request.url}")
+            self.problems.append(
+                f"blocked request to another host: {request.url}"
+            )
         elif not _browser_probe(request.url):
-            self.problems.append(f"request failed ({request.failure}): "
-                                 f"{request.url}")
+            self.problems.append(
+                f"request failed ({request.failure}): {request.url}"
+            )
 
     def _response(self, response):
         if response.status >= 400 and not _browser_probe(response.url):
@@ -406,8 +416,7 @@ def open_page(page, url, redirect):
         return f"the page did not open: {status}"
     if redirect:
         target = urllib.parse.urljoin(url, redirect)
-        page.wait_for_url(target, wait_until="load",
-                          timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_url(target, wait_until="load", timeout=PAGE_TIMEOUT_MS)
     return None
 
 
@@ -428,12 +437,21 @@ def screenshots(page, width, shots, stem):
     for theme in THEMES:
         backgrounds[theme] = page.evaluate(THEME_JS, theme)
         for part, top in enumerate(range(0, height, SHOT_HEIGHT), start=1):
-            clip = {"x": 0, "y": top, "width": width,
-                    "height": min(SHOT_HEIGHT, height - top)}
+            clip = {
+                "x": 0,
+                "y": top,
+                "width": width,
+                "height": min(SHOT_HEIGHT, height - top),
+            }
             suffix = "" if part == 1 else f".part{part}"
             path = shots / f"{width}-{theme}" / f"{stem}{suffix}.jpg"
-            page.screenshot(path=path, clip=clip, type="jpeg",
-                            quality=SHOT_QUALITY, animations="disabled")
+            page.screenshot(
+                path=path,
+                clip=clip,
+                type="jpeg",
+                quality=SHOT_QUALITY,
+                animations="disabled",
+            )
             files += 1
     page.set_viewport_size(viewport)
     return files, backgrounds
@@ -449,8 +467,9 @@ def visit(page, events, base, rel, redirect, width, shots):
         failure = open_page(page, base + rel, redirect)
         if failure:
             raise PlaywrightError(failure)
-        state = page.evaluate(site_browser.MATHJAX_READY_JS,
-                              MATHJAX_TIMEOUT_MS)
+        state = page.evaluate(
+            site_browser.MATHJAX_READY_JS, MATHJAX_TIMEOUT_MS
+        )
         clock.lap("open")
         report = page.evaluate(CHECK_JS, state)
         opened = True
@@ -461,15 +480,23 @@ def visit(page, events, base, rel, redirect, width, shots):
         stem = rel[: -len(".html")].replace("/", "__")
         files, backgrounds = screenshots(page, width, shots, stem)
         if backgrounds["light"] == backgrounds["dark"]:
-            problems.append(f"the dark theme did not apply (background "
-                            f"{backgrounds['dark']} in both)")
+            problems.append(
+                f"the dark theme did not apply (background "
+                f"{backgrounds['dark']} in both)"
+            )
         clock.lap("screenshots")
     except PlaywrightError as error:
         problems.append(str(error).splitlines()[0])
     problems += report_problems(report)
     problems += events.problems
-    return Visit(report, layout, list(dict.fromkeys(problems)), opened,
-                 files, clock.laps)
+    return Visit(
+        report,
+        layout,
+        list(dict.fromkeys(problems)),
+        opened,
+        files,
+        clock.laps,
+    )
 
 
 class Stopwatch:
@@ -483,16 +510,22 @@ class Stopwatch:
 
 
 def report_problems(report):
-    problems = [f"formula not typeset: {t!r}"
-                for t in report.get("untypeset", [])]
+    problems = [
+        f"formula not typeset: {t!r}" for t in report.get("untypeset", [])
+    ]
     problems += [f"MathJax error: {t}" for t in report.get("mathErrors", [])]
     problems += [f"raw TeX in text: {t!r}" for t in report.get("rawTex", [])]
-    problems += [f"image did not load: {s}"
-                 for s in report.get("brokenImages", [])]
-    problems += [f"exercise/solution hidden: {t}"
-                 for t in report.get("hiddenBlocks", [])]
-    problems += [f"hide-input cell not collapsed: {t!r}"
-                 for t in report.get("notCollapsed", [])]
+    problems += [
+        f"image did not load: {s}" for s in report.get("brokenImages", [])
+    ]
+    problems += [
+        f"exercise/solution hidden: {t}"
+        for t in report.get("hiddenBlocks", [])
+    ]
+    problems += [
+        f"hide-input cell not collapsed: {t!r}"
+        for t in report.get("notCollapsed", [])
+    ]
     if report.get("math") and not report.get("mathjax"):
         problems.append("page has formulas but MathJax did not typeset")
     return problems
@@ -510,15 +543,25 @@ def visit_all(base, rels, redirects, shots):
             for size in (WIDE, PHONE):
                 blocked = []
                 context = site_browser.offline_context(
-                    browser, base, blocked, color_scheme="light",
-                    viewport={"width": size[0], "height": size[1]})
+                    browser,
+                    base,
+                    blocked,
+                    color_scheme="light",
+                    viewport={"width": size[0], "height": size[1]},
+                )
                 context.add_init_script(LIGHT_FIRST_JS)
                 page = context.new_page()
                 events = PageEvents(page, base)
                 for rel in rels:
-                    visits[size][rel] = visit(page, events, base, rel,
-                                              redirects.get(rel), size[0],
-                                              shots)
+                    visits[size][rel] = visit(
+                        page,
+                        events,
+                        base,
+                        rel,
+                        redirects.get(rel),
+                        size[0],
+                        shots,
+                    )
                 context.close()
         finally:
             browser.close()
@@ -530,11 +573,15 @@ def visit_everything(base, rels, redirects, shots, workers=2):
     by_size = sorted(rels, key=lambda rel: -len(rel))  # chapters first
     shares = [by_size[i::workers] for i in range(workers)]
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        results = list(pool.map(
-            lambda share: visit_all(base, share, redirects, shots), shares))
-    return {size: {rel: v for result in results
-                   for rel, v in result[size].items()}
-            for size in (WIDE, PHONE)}
+        results = list(
+            pool.map(
+                lambda share: visit_all(base, share, redirects, shots), shares
+            )
+        )
+    return {
+        size: {rel: v for result in results for rel, v in result[size].items()}
+        for size in (WIDE, PHONE)
+    }
 
 
 def layout_failures(layout, width):
@@ -543,21 +590,28 @@ def layout_failures(layout, width):
         return []
     problems = []
     body = layout["body"]
-    if (not BODY_MAY_SCROLL_SIDEWAYS
-            and body["scrollWidth"] > body["clientWidth"]):
-        widest = "; ".join(f"{w['text']!r} (+{w['by']} px)"
-                           for w in body["widest"])
-        problems.append(f"at {width} px the page scrolls sideways "
-                        f"({body['scrollWidth']} > {body['clientWidth']} "
-                        f"px): {widest}")
+    if (
+        not BODY_MAY_SCROLL_SIDEWAYS
+        and body["scrollWidth"] > body["clientWidth"]
+    ):
+        widest = "; ".join(
+            f"{w['text']!r} (+{w['by']} px)" for w in body["widest"]
+        )
+        problems.append(
+            f"at {width} px the page scrolls sideways "
+            f"({body['scrollWidth']} > {body['clientWidth']} "
+            f"px): {widest}"
+        )
     if width == WIDE[0]:
         for name in CATEGORIES:
             over = layout["categories"][name]["overflowing"]
             if len(over) > WIDE_MAX_OVERFLOWING:
-                problems.append(f"at {width} px {len(over)} {name} wider "
-                                f"than their box:")
-                problems += [f"    {o['text']!r} (+{o['by']} px)"
-                             for o in over]
+                problems.append(
+                    f"at {width} px {len(over)} {name} wider than their box:"
+                )
+                problems += [
+                    f"    {o['text']!r} (+{o['by']} px)" for o in over
+                ]
     return problems
 
 
@@ -567,12 +621,15 @@ def count_line(visit):
         return "not measured: the page did not open"
     if layout is None:
         return "measured as the page it redirects to"
-    parts = [f"{name} {len(c['overflowing'])}/{c['total']}"
-             for name, c in layout["categories"].items()]
+    parts = [
+        f"{name} {len(c['overflowing'])}/{c['total']}"
+        for name, c in layout["categories"].items()
+    ]
     body = layout["body"]
     scrolls = body["scrollWidth"] > body["clientWidth"]
-    parts.append(f"body {body['scrollWidth']} px wide" if scrolls
-                 else "body fits")
+    parts.append(
+        f"body {body['scrollWidth']} px wide" if scrolls else "body fits"
+    )
     return ", ".join(parts)
 
 
@@ -626,8 +683,7 @@ class ArticleParser(html.parser.HTMLParser):
 
     def handle_data(self, data):
         first_h1 = self.depth["h1"] and not self._titles
-        if (first_h1 and self.depth["article"]
-                and not self.depth["headerlink"]):
+        if first_h1 and self.depth["article"] and not self.depth["headerlink"]:
             self.title += data
         if self.depth["pre"] and self.depth["article"]:
             self.code.append(data)
@@ -642,8 +698,14 @@ def book_pages(site, toc):
         if not html_file.is_file():
             raise ValueError(f"{docname} of {toc} is not in the site {site}")
         parser.feed(html_file.read_text(encoding="utf-8"))
-        pages.append((docname, " ".join(parser.title.split()),
-                      parser.images, "".join(parser.code)))
+        pages.append(
+            (
+                docname,
+                " ".join(parser.title.split()),
+                parser.images,
+                "".join(parser.code),
+            )
+        )
     return pages
 
 
@@ -653,7 +715,7 @@ def pdf_image_count(reader):
 
     def walk(resources):
         xobjects = resources.get("/XObject") if resources else None
-        for ref in (xobjects.get_object().values() if xobjects else []):
+        for ref in xobjects.get_object().values() if xobjects else []:
             obj, key = ref.get_object(), getattr(ref, "idnum", None)
             if obj.get("/Subtype") == "/Image":
                 images.add(key if key is not None else id(obj))
@@ -680,8 +742,11 @@ def local_links(reader):
 
 
 def top_level_outline(reader):
-    return [(item.title, reader.get_destination_page_number(item))
-            for item in reader.outline if not isinstance(item, list)]
+    return [
+        (item.title, reader.get_destination_page_number(item))
+        for item in reader.outline
+        if not isinstance(item, list)
+    ]
 
 
 def pdf_problems(pdf, site_copy, site, toc):
@@ -692,8 +757,7 @@ def pdf_problems(pdf, site_copy, site, toc):
     if pdf.read_bytes() != site_copy.read_bytes():
         return [f"{site_copy} is not {pdf}: run `make pdf` again"], ""
     pages = book_pages(site, toc)
-    newest_page = max((site / f"{d}.html").stat().st_mtime
-                      for d, *_ in pages)
+    newest_page = max((site / f"{d}.html").stat().st_mtime for d, *_ in pages)
     problems = []
     if pdf.stat().st_mtime < newest_page:
         problems.append(f"{pdf} is older than the site: run `make pdf`")
@@ -703,28 +767,37 @@ def pdf_problems(pdf, site_copy, site, toc):
         return problems + [f"{pdf} has no pages"], ""
     texts = [page.extract_text() or "" for page in reader.pages]
     problems += outline_problems(reader, texts, pages)
-    problems += [f"page {n + 1} does not end with its number {n + 1} "
-                 f"(numbering not continuous): ...{text[-40:]!r}"
-                 for n, text in enumerate(texts)
-                 if not text.rstrip().endswith(str(n + 1))]
+    problems += [
+        f"page {n + 1} does not end with its number {n + 1} "
+        f"(numbering not continuous): ...{text[-40:]!r}"
+        for n, text in enumerate(texts)
+        if not text.rstrip().endswith(str(n + 1))
+    ]
     all_text = "".join(texts)
     code = "".join(c for *_, c in pages)
     for tex in RAW_TEX_IN_PDF:
         # Code may quote TeX (an assert on sympy.latex's output); any more
         # than the code holds is maths that was not typeset.
         if all_text.count(tex) > code.count(tex):
-            problems.append(f"raw TeX {tex!r} {all_text.count(tex)} times "
-                            f"in the PDF's text, {code.count(tex)} in code")
+            problems.append(
+                f"raw TeX {tex!r} {all_text.count(tex)} times "
+                f"in the PDF's text, {code.count(tex)} in code"
+            )
     figures = sum(images for _, _, images, _ in pages)
     images = pdf_image_count(reader)
     if images < figures:
-        problems.append(f"{images} images in the PDF, {figures} figures "
-                        f"in the site's pages")
-    problems += [f"link to the local server: {uri}"
-                 for uri in local_links(reader)]
-    summary = (f"{count} pages, {pdf.stat().st_size / 1e6:.1f} MB, "
-               f"{len(top_level_outline(reader))} chapters in the outline, "
-               f"{images} images for {figures} figures")
+        problems.append(
+            f"{images} images in the PDF, {figures} figures "
+            f"in the site's pages"
+        )
+    problems += [
+        f"link to the local server: {uri}" for uri in local_links(reader)
+    ]
+    summary = (
+        f"{count} pages, {pdf.stat().st_size / 1e6:.1f} MB, "
+        f"{len(top_level_outline(reader))} chapters in the outline, "
+        f"{images} images for {figures} figures"
+    )
     return problems, summary
 
 
@@ -735,16 +808,19 @@ def outline_problems(reader, texts, pages):
     titles = [title for _, title, _, _ in pages]
     if [squash(t) for t, _ in outline] != [squash(t) for t in titles]:
         found = [t for t, _ in outline]
-        return [f"outline's top level {found} is not the table of contents "
-                f"{titles}"]
+        return [
+            f"outline's top level {found} is not the table of contents "
+            f"{titles}"
+        ]
     problems = []
     starts = [page for _, page in outline]
     if starts != sorted(set(starts)):
         problems.append(f"chapters' outline pages not increasing: {starts}")
     for title, page in outline:
         if squash(title) not in squash(texts[page]):
-            problems.append(f"chapter {title!r} is not on its outline page "
-                            f"{page + 1}")
+            problems.append(
+                f"chapter {title!r} is not on its outline page {page + 1}"
+            )
     return problems
 
 
@@ -755,17 +831,22 @@ def site_pages(site, only):
         if missing:
             raise ValueError(f"--only expects pages of {site}, got {missing}")
         return [site / p for p in only]
-    return [p for p in sorted(site.rglob("*.html"))
-            if not {"_static", "_sources"} & set(p.relative_to(site).parts)]
+    return [
+        p
+        for p in sorted(site.rglob("*.html"))
+        if not {"_static", "_sources"} & set(p.relative_to(site).parts)
+    ]
 
 
 def print_page(rel, wide, phone):
     problems = list(dict.fromkeys(wide.problems + phone.problems))
     report = wide.report or phone.report
-    counts = (f"{report.get('math', '?')} formulas, "
-              f"{report.get('images', '?')} images, "
-              f"{report.get('exercises', '?')} exercise/solution blocks, "
-              f"{report.get('hideInput', '?')} hidden inputs")
+    counts = (
+        f"{report.get('math', '?')} formulas, "
+        f"{report.get('images', '?')} images, "
+        f"{report.get('exercises', '?')} exercise/solution blocks, "
+        f"{report.get('hideInput', '?')} hidden inputs"
+    )
     print(f"{'FAIL' if problems else 'ok  '} {rel}: {counts}")
     print(f"     {WIDE[0]:4d} px: {count_line(wide)}")
     print(f"     {PHONE[0]:4d} px: {count_line(phone)}")
@@ -774,8 +855,10 @@ def print_page(rel, wide, phone):
     if phone.layout:
         over = phone.layout["categories"]["equations"]["overflowing"]
         for o in over:
-            print(f"     equation wider than its box at {PHONE[0]} px: "
-                  f"{o['text']!r} (+{o['by']} px)")
+            print(
+                f"     equation wider than its box at {PHONE[0]} px: "
+                f"{o['text']!r} (+{o['by']} px)"
+            )
     return not problems
 
 
@@ -783,11 +866,15 @@ def print_totals(visits):
     print("layout, whole site:")
     for (width, _), by_page in visits.items():
         summed, scrolling, measured = totals(
-            v.layout for v in by_page.values())
-        cells = ", ".join(f"{name} {over}/{total}"
-                          for name, (over, total) in summed.items())
-        print(f"  {width:4d} px: {cells}; {scrolling} of {measured} pages "
-              f"scroll sideways")
+            v.layout for v in by_page.values()
+        )
+        cells = ", ".join(
+            f"{name} {over}/{total}" for name, (over, total) in summed.items()
+        )
+        print(
+            f"  {width:4d} px: {cells}; {scrolling} of {measured} pages "
+            f"scroll sideways"
+        )
 
 
 def phone_equation_check(phone_visits):
@@ -795,26 +882,45 @@ def phone_equation_check(phone_visits):
     over, total = summed["equations"]
     share = over / total if total else 0.0
     ok = share <= PHONE_MAX_EQUATION_SHARE
-    print(f"{'ok  ' if ok else 'FAIL'} equations at {PHONE[0]} px: {over} "
-          f"of {total} wider than their box ({100 * share:.1f} %, limit "
-          f"{100 * PHONE_MAX_EQUATION_SHARE:.0f} %)")
+    print(
+        f"{'ok  ' if ok else 'FAIL'} equations at {PHONE[0]} px: {over} "
+        f"of {total} wider than their box ({100 * share:.1f} %, limit "
+        f"{100 * PHONE_MAX_EQUATION_SHARE:.0f} %)"
+    )
     return ok
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=ROOT / "_build/html")
-    parser.add_argument("--screenshots", type=Path, default=None,
-                        help="default: screenshots/ next to the site")
-    parser.add_argument("--pdf", type=Path, default=None,
-                        help="default: pdf/dlmath-book.pdf next to the site")
+    parser.add_argument(
+        "--screenshots",
+        type=Path,
+        default=None,
+        help="default: screenshots/ next to the site",
+    )
+    parser.add_argument(
+        "--pdf",
+        type=Path,
+        default=None,
+        help="default: pdf/dlmath-book.pdf next to the site",
+    )
     parser.add_argument("--toc", type=Path, default=ROOT / "_toc.yml")
-    parser.add_argument("--only", nargs="*",
-                        help="check only these pages (relative to the site)")
-    parser.add_argument("--no-screenshots", action="store_true",
-                        help="while working on pages: about 2x faster")
-    parser.add_argument("--skip-pdf", action="store_true",
-                        help="while working on pages: leave the PDF out")
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        help="check only these pages (relative to the site)",
+    )
+    parser.add_argument(
+        "--no-screenshots",
+        action="store_true",
+        help="while working on pages: about 2x faster",
+    )
+    parser.add_argument(
+        "--skip-pdf",
+        action="store_true",
+        help="while working on pages: leave the PDF out",
+    )
     args = parser.parse_args(argv)
     start = time.monotonic()
     site = args.site.resolve()
@@ -823,8 +929,10 @@ def main(argv=None):
     pdf = (args.pdf or site.parent / "pdf" / book_pdf.PDF_NAME).resolve()
     site_copy = site / book_pdf.PDF_NAME
     if not args.skip_pdf and not (pdf.is_file() and site_copy.is_file()):
-        sys.exit(f"no PDF at {pdf if not pdf.is_file() else site_copy}: "
-                 f"run `make pdf` first (after `make book`)")
+        sys.exit(
+            f"no PDF at {pdf if not pdf.is_file() else site_copy}: "
+            f"run `make pdf` first (after `make book`)"
+        )
     shots = (args.screenshots or site.parent / "screenshots").resolve()
     shutil.rmtree(shots, ignore_errors=True)
     for size in (WIDE, PHONE):
@@ -836,8 +944,10 @@ def main(argv=None):
     pages = site_pages(site, args.only)
     links, redirects = broken_links(site, pages)
     rels = [p.relative_to(site).as_posix() for p in pages]
-    redirects = {p.relative_to(site).as_posix(): target
-                 for p, target in redirects.items()}
+    redirects = {
+        p.relative_to(site).as_posix(): target
+        for p, target in redirects.items()
+    }
 
     with site_browser.serve(site) as server:
         visits = visit_everything(server.base, rels, redirects, shots)
@@ -859,17 +969,22 @@ def main(argv=None):
         passed += 1
     else:
         failed += 1
-    opened = {size[0]: sum(v.opened for v in by_page.values())
-              for size, by_page in visits.items()}
-    files = sum(v.shots for by_page in visits.values()
-                for v in by_page.values())
+    opened = {
+        size[0]: sum(v.opened for v in by_page.values())
+        for size, by_page in visits.items()
+    }
+    files = sum(
+        v.shots for by_page in visits.values() for v in by_page.values()
+    )
     if any(n != len(pages) for n in opened.values()) or not pages:
         failed += 1
         print(f"FAIL pages opened, by width: {opened}; {len(pages)} found")
     else:
-        print(f"opened all {len(pages)} pages at {WIDE[0]} and {PHONE[0]} "
-              f"px; {files} screenshots"
-              + (f" in {shots}" if shots else " (--no-screenshots)"))
+        print(
+            f"opened all {len(pages)} pages at {WIDE[0]} and {PHONE[0]} "
+            f"px; {files} screenshots"
+            + (f" in {shots}" if shots else " (--no-screenshots)")
+        )
     if args.skip_pdf:
         print("the PDF was not checked (--skip-pdf)")
     else:
@@ -884,8 +999,10 @@ def main(argv=None):
         for v in by_page.values():
             for name, seconds in v.seconds.items():
                 spent[name] = spent.get(name, 0.0) + seconds
-    print(f"{time.monotonic() - start:.1f} s in all; in the browsers: "
-          + ", ".join(f"{name} {s:.1f} s" for name, s in spent.items()))
+    print(
+        f"{time.monotonic() - start:.1f} s in all; in the browsers: "
+        + ", ".join(f"{name} {s:.1f} s" for name, s in spent.items())
+    )
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

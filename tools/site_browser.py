@@ -6,6 +6,7 @@ by the environment variable CHROME_PATH, else the first of CHROME_PATHS that
 exists. The site is served from 127.0.0.1 and every request to any other host
 is aborted (and recorded), so nothing a page does can reach the network.
 """
+
 import contextlib
 import functools
 import http.server
@@ -25,7 +26,7 @@ CHROME_PATHS = (
     "/Applications/Chromium.app/Contents/MacOS/Chromium",
 )
 NO_CHROME = f"""no Chrome or Chromium found (looked at ${CHROME_ENV} and
-{chr(10).join('  ' + path for path in CHROME_PATHS)}).
+{chr(10).join("  " + path for path in CHROME_PATHS)}).
 Install one: on Debian `apt-get install chromium`; on macOS or Ubuntu,
 Google Chrome (https://www.google.com/chrome/). Or set {CHROME_ENV} to the
 browser's executable. (playwright's own browser download is not used.)"""
@@ -73,8 +74,10 @@ def find_chrome(environ=None, is_executable=None):
     """Path of the installed browser; exits with what to install if none."""
     environ = os.environ if environ is None else environ
     if is_executable is None:
+
         def is_executable(path):
             return os.path.isfile(path) and os.access(path, os.X_OK)
+
     named = environ.get(CHROME_ENV)
     if named:
         if not is_executable(named):
@@ -89,8 +92,8 @@ def find_chrome(environ=None, is_executable=None):
 def launch(playwright):
     """Headless installed Chrome/Chromium, its background networking off."""
     return playwright.chromium.launch(
-        executable_path=find_chrome(), headless=True,
-        args=list(CHROMIUM_FLAGS))
+        executable_path=find_chrome(), headless=True, args=list(CHROMIUM_FLAGS)
+    )
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -132,8 +135,9 @@ def is_local(url, base):
     scheme = urllib.parse.urlsplit(url).scheme
     if scheme in ("data", "blob", "about"):
         return True
-    return (urllib.parse.urlsplit(url).netloc
-            == urllib.parse.urlsplit(base).netloc)
+    return (
+        urllib.parse.urlsplit(url).netloc == urllib.parse.urlsplit(base).netloc
+    )
 
 
 def offline_context(browser, base, blocked, **options):
