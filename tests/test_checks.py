@@ -9,6 +9,7 @@ from dlmath.checks import (
     as_callable,
     as_count,
     as_counts,
+    as_flag,
     as_generator,
     as_number,
     as_points,
@@ -280,3 +281,10 @@ def test_a_verdict_that_would_pass_the_page_width_gets_its_own_line():
     assert wrapped[0] == long_name + ":"
     assert wrapped[1].startswith("    DISAGREE, relative error 0.5")
     assert max(map(len, wrapped)) <= 79
+
+
+@pytest.mark.parametrize("bad", [0, 1, "no", None, np.array([True])])
+def test_a_flag_must_be_true_or_false(bad):
+    with pytest.raises(TypeError, match="flag must be True or False"):
+        as_flag(bad, "flag")
+    assert as_flag(np.bool_(True), "flag") is True

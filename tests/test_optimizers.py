@@ -201,3 +201,46 @@ def test_adamax_steps_zero_only_where_no_gradient_has_been_seen():
     )
     assert np.all(np.isnan(trajectory[1:, 0]))
     np.testing.assert_array_equal(trajectory[:, 1], 0.0)
+
+
+def pytorch_adamax(gradients, lr, beta1, beta2, eps):
+    """PyTorch's Adamax as its documentation writes it: ε inside the max,
+    u_t = max(β₂ u_{t−1}, |g_t| + ε), θ_t = θ_{t−1} − lr/(1 − β₁^t) m_t/u_t."""
+    theta, m, u = np.zeros(gradients.shape[1]), 0.0, 0.0
+    path = [theta]
+    for t, g in enumerate(gradients, start=1):
+        m = beta1 * m + (1 - beta1) * g
+        u = np.maximum(beta2 * u, np.abs(g) + eps)
+        theta = theta - lr / (1 - beta1**t) * m / u
+        path.append(theta)
+    return np.array(path)
+
+
+@pytest.mark.parametrize("eps", [1e-8, 0.3])
+def test_adamax_with_eps_in_the_max_is_pytorchs_adamax(eps):
+    rng = np.random.default_rng(7)
+    # a late start and zero gradients, where the two placements differ most
+    gradients = rng.standard_normal((40, 3)) * [1.0, 1e-6, 10.0]
+    gradients[:5, 1] = 0.0
+    steps = iter(gradients)
+    ours = run(
+        Adamax(lr=0.01, eps=eps, eps_in_max=True),
+        lambda x: next(steps),
+        np.zeros(3),
+        len(gradients),
+    )
+    np.testing.assert_allclose(
+        ours, pytorch_adamax(gradients, 0.01, 0.9, 0.999, eps), rtol=1e-13
+    )
+    # and it is not Keras's placement, which divides by u + ε
+    steps = iter(gradients)
+    keras = run(
+        Adamax(lr=0.01, eps=eps), lambda x: next(steps), np.zeros(3), 40
+    )
+    assert not np.allclose(keras, ours, rtol=1e-6, atol=0)
+
+
+@pytest.mark.parametrize("bad", [0, 1, "yes", None])
+def test_eps_in_max_must_be_a_bool(bad):
+    with pytest.raises(TypeError, match="eps_in_max must be True or False"):
+        Adamax(eps_in_max=bad)

@@ -231,6 +231,14 @@ def as_generator(value, name: str = "rng") -> np.random.Generator:
     return value
 
 
+def as_flag(value, name: str) -> bool:
+    """``value`` if it is ``True`` or ``False``; ``TypeError`` otherwise (a 0
+    or a "no" would pass a truth test and mean something else)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
 def as_callable(value, name: str) -> Callable:
     """``value`` if it can be called; ``TypeError`` otherwise."""
     if not callable(value):

@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .checks import as_array, as_callable, as_count, as_number
+from .checks import as_array, as_callable, as_count, as_flag, as_number
 
 GradFn = Callable[[np.ndarray], np.ndarray]
 
@@ -148,22 +148,29 @@ class Adamax(_Moments):
     as 0 (the value Adam's step tends to), not 0/0. Anywhere else the
     division is done as written, so a nan or inf gradient gives a nan step,
     as in gradient descent, Adam and PyTorch's Adamax: a diverging run shows
-    as diverged. An ``eps`` > 0 divides by u_t + ε instead, as Keras does
-    (PyTorch puts ε inside the max: u_t = max(β₂ u_{t−1}, |g_t| + ε)).
+    as diverged. An ``eps`` > 0 divides by u_t + ε instead, as Keras does;
+    with ``eps_in_max`` it goes inside the max instead, as PyTorch does:
+    u_t = max(β₂ u_{t−1}, |g_t| + ε), and the step is m_t / u_t.
     """
 
     lr: float = 0.002
     beta1: float = 0.9
     beta2: float = 0.999
     eps: float = 0.0
+    eps_in_max: bool = False  # PyTorch's placement of ε, not Keras's
     _eps_interval = "[0, inf)"  # the paper's Adamax has no ε
+
+    def __post_init__(self):
+        super().__post_init__()
+        as_flag(self.eps_in_max, "eps_in_max")
 
     def step(self, x, grad_fn: GradFn, state: AdamState):
         g, t, m = self._first_moment(x, grad_fn, state)
+        in_max, added = (self.eps, 0.0) if self.eps_in_max else (0.0, self.eps)
         # exponentially weighted infinity norm
-        u = np.maximum(self.beta2 * state.v, np.abs(g))
+        u = np.maximum(self.beta2 * state.v, np.abs(g) + in_max)
         # 0 only where no gradient yet: not where u is nan (nan > 0 is False)
-        step = np.divide(m, u + self.eps, out=np.zeros_like(m), where=u != 0)
+        step = np.divide(m, u + added, out=np.zeros_like(m), where=u != 0)
         return x - self.lr / (1 - self.beta1**t) * step, AdamState(m, u, t)
 
 
