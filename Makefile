@@ -47,8 +47,11 @@ book: $(STAMP)
 check-site: $(STAMP)
 	$(BIN)/python tools/check_site.py --site _build/html
 
+# The suite against an imports-only floor, in BENCH_PAIRS alternating pairs
+# under the same NBVAL flags (passed in, so there is one copy of them).
+BENCH_PAIRS ?= 3
 bench: $(STAMP)
-	$(BIN)/python tools/bench.py $(NOTEBOOKS)
+	$(BIN)/python tools/bench.py --pairs $(BENCH_PAIRS) $(NOTEBOOKS) -- $(NBVAL)
 
 # JupyterLab is installed on demand, constrained by the pins so that it cannot move them.
 lab: $(STAMP)
