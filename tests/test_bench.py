@@ -142,7 +142,7 @@ def test_a_testcase_that_is_not_an_nbval_cell_is_refused():
 
 def test_cell_times_are_medians_over_runs():
     runs = [
-        bench.Run(1.0, [bench.CellResult("a.ipynb", 0, True, t)])
+        bench.Run(1.0, 1.0, [bench.CellResult("a.ipynb", 0, True, t)])
         for t in (3.0, 1.0, 2.0)
     ]
     assert bench.median_cell_seconds(runs) == {("a.ipynb", 0): 2.0}

@@ -23,6 +23,7 @@ checked against its junit xml: each cell of each notebook passed once.
 
 import argparse
 import ast
+import resource
 import statistics
 import subprocess
 import sys
@@ -58,7 +59,14 @@ class CellResult:
 @dataclass(frozen=True)
 class Run:
     seconds: float  # wall time of the whole pytest process
+    cpu_seconds: float  # user + system, pytest, workers and kernels
     cells: list[CellResult]
+
+
+def children_cpu_seconds() -> float:
+    """CPU time of all waited-for descendants so far (kernels included)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def split_arguments(argv: list[str]) -> tuple[list[str], list[str]]:
@@ -195,9 +203,10 @@ def run_pytest(
         *JUNIT_OPTIONS,
         *("--rootdir", str(rootdir), f"--junitxml={junit}"),
     ]
-    start = time.perf_counter()
+    cpu_start, start = children_cpu_seconds(), time.perf_counter()
     process = subprocess.run(command, capture_output=True, text=True)
     seconds = time.perf_counter() - start
+    cpu_seconds = children_cpu_seconds() - cpu_start
     if not junit.exists():
         raise BenchError(
             f"pytest wrote no junit xml (exit {process.returncode}):\n"
@@ -214,7 +223,7 @@ def run_pytest(
         raise BenchError(
             f"pytest exit {process.returncode}:\n{process.stdout[-3000:]}"
         )
-    return Run(seconds=seconds, cells=cells)
+    return Run(seconds, cpu_seconds, cells)
 
 
 def median_cell_seconds(runs: list[Run]) -> dict[tuple[str, int], float]:
@@ -312,11 +321,15 @@ def main(argv: list[str]) -> None:
             print(
                 f"pair {pair + 1}/{options.pairs} ({order[0]} first): "
                 f"suite {suite_runs[-1].seconds:5.1f} s, "
-                f"floor {floor_runs[-1].seconds:5.1f} s",
+                f"floor {floor_runs[-1].seconds:5.1f} s "
+                f"(CPU {suite_runs[-1].cpu_seconds:.1f} s, "
+                f"{floor_runs[-1].cpu_seconds:.1f} s)",
                 flush=True,
             )
     suite = statistics.median(r.seconds for r in suite_runs)
     floor_seconds = statistics.median(r.seconds for r in floor_runs)
+    suite_cpu = statistics.median(r.cpu_seconds for r in suite_runs)
+    floor_cpu = statistics.median(r.cpu_seconds for r in floor_runs)
     cells = len(suite_runs[0].cells)
     print(
         f"\n{len(chapters)} notebooks, {cells} cells; every cell passed in "
@@ -327,6 +340,11 @@ def main(argv: list[str]) -> None:
         f"median of {options.pairs} pairs: suite {suite:.1f} s, "
         f"floor (start + imports) {floor_seconds:.1f} s, "
         f"ratio {suite / floor_seconds:.2f} (target <= {TARGET_RATIO})"
+    )
+    # CPU time moves less than wall time when other work shares the cores.
+    print(
+        f"CPU seconds, same medians: suite {suite_cpu:.1f}, "
+        f"floor {floor_cpu:.1f}, ratio {suite_cpu / floor_cpu:.2f}"
     )
     print(
         "\nslowest cells (median execution seconds; "
