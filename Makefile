@@ -49,7 +49,7 @@ check-site: $(STAMP)
 
 # The suite against an imports-only floor, in BENCH_PAIRS alternating pairs
 # under the same NBVAL flags (passed in, so there is one copy of them).
-BENCH_PAIRS ?= 3
+BENCH_PAIRS ?= 5
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py --pairs $(BENCH_PAIRS) $(NOTEBOOKS) -- $(NBVAL)
 

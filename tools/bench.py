@@ -279,7 +279,7 @@ def parse_options(argv: list[str]) -> argparse.Namespace:
         description=__doc__.split("\n")[0],
         usage="bench.py [--pairs N] [--top N] NOTEBOOK ... -- NBVAL FLAGS",
     )
-    parser.add_argument("--pairs", type=int, default=3)
+    parser.add_argument("--pairs", type=int, default=5)
     parser.add_argument("--top", type=int, default=15)
     parser.add_argument("notebooks", nargs="+", type=Path)
     options = parser.parse_args(argv)
