@@ -115,8 +115,11 @@ pdf: $(STAMP)
 check-site: $(STAMP)
 	$(BIN)/python tools/check_site.py --site _build/html --pdf _build/pdf/dlmath-book.pdf
 
+# The suite against an imports-only floor, in BENCH_PAIRS alternating pairs
+# under the same NBVAL flags (passed in, so there is one copy of them).
+BENCH_PAIRS ?= 5
 bench: $(STAMP)
-	$(BIN)/python tools/bench.py $(NOTEBOOKS)
+	$(BIN)/python tools/bench.py --pairs $(BENCH_PAIRS) $(NOTEBOOKS) -- $(NBVAL)
 
 # JupyterLab is installed on demand, constrained by the lock so that it cannot move a pin.
 lab: $(STAMP)
