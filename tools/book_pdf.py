@@ -84,6 +84,11 @@ img { max-width: 100% !important; height: auto !important; }
 /* The theme keeps each admonition on one page; a solution runs for pages,
    and moving it whole leaves half-empty pages behind. */
 div.solution, details.admonition, div.cell { break-inside: auto !important; }
+/* Nor a code block: kept whole, it left its empty frame at the foot of the
+   page before (a code block may run on over a page break, as in print). */
+div.cell_input, div[class*="highlight"], pre {
+  display: block !important; break-inside: auto !important;
+}
 h1, h2, h3, h4 { break-after: avoid; }
 """
 
