@@ -54,10 +54,13 @@ $(UV_STAMP): requirements.txt
 
 # sync: exactly the lock (hash-checked, wheels only: an sdist would build with
 # unlocked build dependencies), then dlmath editable, built by the locked
-# setuptools.
+# setuptools. Bytecode is compiled at install (uv does not by default): where
+# PYTHONDONTWRITEBYTECODE is set, as on some CI machines, every kernel would
+# otherwise compile sympy and matplotlib again, 2 s more per notebook.
 $(STAMP): $(UV_STAMP) requirements.in requirements.txt pyproject.toml
 	$(BIN)/python tools/check_lock.py
-	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes --only-binary :all: requirements.txt
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes --only-binary :all: \
+	  --compile-bytecode requirements.txt
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 	touch $@
 
