@@ -133,9 +133,8 @@ class Adam(_Moments):
         v = self.beta2 * state.v + (1 - self.beta2) * g**2
         m_hat = m / (1 - self.beta1**t)  # bias corrections
         v_hat = v / (1 - self.beta2**t)
-        return x - self.lr * m_hat / (np.sqrt(v_hat) + self.eps), AdamState(
-            m, v, t
-        )
+        step = self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+        return x - step, AdamState(m, v, t)
 
 
 @dataclass(frozen=True)
