@@ -1,9 +1,9 @@
 """Open every page of the built site in headless Chrome; fail on what a
-reader would see broken, on content wider than its column, and on a bad PDF.
+reader would see broken, and on content wider than its column.
 
 Usage: .venv/bin/python tools/check_site.py [--site _build/html]
-           [--screenshots _build/screenshots] [--pdf _build/pdf/NAME.pdf]
-           [--only PAGE ...] [--no-screenshots] [--skip-pdf]
+           [--screenshots _build/screenshots]
+           [--only PAGE ...] [--no-screenshots]
 (the last two while working on pages: they leave part of the check out).
 
 The browser is an installed Chrome or Chromium, never playwright's own
@@ -43,14 +43,11 @@ the equations at 390 px.
 
 Full-page screenshots (JPEG, in parts of SHOT_HEIGHT pixels), light and
 dark (html[data-theme], as pydata-sphinx-theme 0.17 switches it), at both
-widths go to --screenshots/<width>-<theme>/. The book's PDF (`make pdf`)
-is checked too: it must exist, in the site as well; one top-level outline
-entry per page of _toc.yml, pointing at the page that shows its title; page
-numbers run through the book; no raw TeX; at least as many images as the
-site has figures; no link to the local server.
+widths go to --screenshots/<width>-<theme>/. The book's PDF is checked by
+tests/site/test_pdf.py.
 
 Prints one line per page, the layout counts, and ends with
-`N passed, M failed` (pages, the book-wide phone limit, the PDF); exits 1
+`N passed, M failed` (pages, the book-wide phone limit); exits 1
 on any failure.
 """
 
@@ -62,15 +59,12 @@ import re
 import shutil
 import sys
 import time
-import unicodedata
 import urllib.parse
 from pathlib import Path
 
-import book_pdf
 import site_browser
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
-from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parents[1]
 WIDE = (1280, 900)  # window width and height, CSS pixels
@@ -87,7 +81,6 @@ SHOT_HEIGHT = 10000  # pixels per screenshot file
 SHOT_QUALITY = 85  # JPEG: encodes faster than PNG; text stays legible
 PAGE_TIMEOUT_MS = 60_000
 MATHJAX_TIMEOUT_MS = 30_000
-RAW_TEX_IN_PDF = ("\\frac", "$$", "\\begin{", "\\(", "\\[")
 
 # Runs in the page after the load event; resolves to a JSON-able report.
 CHECK_JS = r"""
@@ -649,181 +642,6 @@ def totals(layouts):
     return summed, scrolling, measured
 
 
-def squash(text):
-    """Text compared across HTML and PDF: ligatures undone, no whitespace."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
-
-
-class ArticleParser(html.parser.HTMLParser):
-    """A page's title (its article's h1), figures, and code text."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.depth = {"article": 0, "h1": 0, "pre": 0, "headerlink": 0}
-        self.title, self.images, self.code = "", 0, []
-        self._titles = 0
-
-    def handle_starttag(self, tag, attrs):
-        classes = (dict(attrs).get("class") or "").split()
-        if tag in ("article", "h1", "pre"):
-            self.depth[tag] += 1
-        if tag == "a" and "headerlink" in classes:
-            self.depth["headerlink"] += 1
-        if tag == "img" and self.depth["article"]:
-            self.images += 1
-
-    def handle_endtag(self, tag):
-        if tag in ("article", "pre"):
-            self.depth[tag] -= 1
-        if tag == "h1":
-            self.depth["h1"] -= 1
-            self._titles += self.depth["article"] > 0
-        if tag == "a" and self.depth["headerlink"]:
-            self.depth["headerlink"] -= 1
-
-    def handle_data(self, data):
-        first_h1 = self.depth["h1"] and not self._titles
-        if first_h1 and self.depth["article"] and not self.depth["headerlink"]:
-            self.title += data
-        if self.depth["pre"] and self.depth["article"]:
-            self.code.append(data)
-
-
-def book_pages(site, toc):
-    """Each page of the table of contents as the site has it."""
-    pages = []
-    for docname in book_pdf.toc_documents(toc):
-        parser = ArticleParser()
-        html_file = site / f"{docname}.html"
-        if not html_file.is_file():
-            raise ValueError(f"{docname} of {toc} is not in the site {site}")
-        parser.feed(html_file.read_text(encoding="utf-8"))
-        pages.append(
-            (
-                docname,
-                " ".join(parser.title.split()),
-                parser.images,
-                "".join(parser.code),
-            )
-        )
-    return pages
-
-
-def pdf_image_count(reader):
-    """Distinct image XObjects, also those inside form XObjects."""
-    images, forms = set(), set()
-
-    def walk(resources):
-        xobjects = resources.get("/XObject") if resources else None
-        for ref in xobjects.get_object().values() if xobjects else []:
-            obj, key = ref.get_object(), getattr(ref, "idnum", None)
-            if obj.get("/Subtype") == "/Image":
-                images.add(key if key is not None else id(obj))
-            elif obj.get("/Subtype") == "/Form" and key not in forms:
-                forms.add(key)
-                walk(obj.get("/Resources"))
-
-    for page in reader.pages:
-        walk(page.get("/Resources"))
-    return len(images)
-
-
-def local_links(reader):
-    """URIs of link annotations that point at a local server."""
-    found = []
-    for page in reader.pages:
-        for ref in page.get("/Annots") or []:
-            action = ref.get_object().get("/A")
-            uri = str(action.get_object().get("/URI", "")) if action else ""
-            host = urllib.parse.urlsplit(uri).hostname or ""
-            if host in ("127.0.0.1", "localhost", "::1"):
-                found.append(uri)
-    return found
-
-
-def top_level_outline(reader):
-    return [
-        (item.title, reader.get_destination_page_number(item))
-        for item in reader.outline
-        if not isinstance(item, list)
-    ]
-
-
-def pdf_problems(pdf, site_copy, site, toc):
-    """What is wrong with the book's PDF; and a one-line summary."""
-    if not pdf.is_file() or not site_copy.is_file():
-        missing = pdf if not pdf.is_file() else site_copy
-        return [f"no PDF at {missing}: run `make pdf` first"], ""
-    if pdf.read_bytes() != site_copy.read_bytes():
-        return [f"{site_copy} is not {pdf}: run `make pdf` again"], ""
-    pages = book_pages(site, toc)
-    newest_page = max((site / f"{d}.html").stat().st_mtime for d, *_ in pages)
-    problems = []
-    if pdf.stat().st_mtime < newest_page:
-        problems.append(f"{pdf} is older than the site: run `make pdf`")
-    reader = PdfReader(pdf)
-    count = len(reader.pages)
-    if count == 0:
-        return problems + [f"{pdf} has no pages"], ""
-    texts = [page.extract_text() or "" for page in reader.pages]
-    problems += outline_problems(reader, texts, pages)
-    problems += [
-        f"page {n + 1} does not end with its number {n + 1} "
-        f"(numbering not continuous): ...{text[-40:]!r}"
-        for n, text in enumerate(texts)
-        if not text.rstrip().endswith(str(n + 1))
-    ]
-    all_text = "".join(texts)
-    code = "".join(c for *_, c in pages)
-    for tex in RAW_TEX_IN_PDF:
-        # Code may quote TeX (an assert on sympy.latex's output); any more
-        # than the code holds is maths that was not typeset.
-        if all_text.count(tex) > code.count(tex):
-            problems.append(
-                f"raw TeX {tex!r} {all_text.count(tex)} times "
-                f"in the PDF's text, {code.count(tex)} in code"
-            )
-    figures = sum(images for _, _, images, _ in pages)
-    images = pdf_image_count(reader)
-    if images < figures:
-        problems.append(
-            f"{images} images in the PDF, {figures} figures "
-            f"in the site's pages"
-        )
-    problems += [
-        f"link to the local server: {uri}" for uri in local_links(reader)
-    ]
-    summary = (
-        f"{count} pages, {pdf.stat().st_size / 1e6:.1f} MB, "
-        f"{len(top_level_outline(reader))} chapters in the outline, "
-        f"{images} images for {figures} figures"
-    )
-    return problems, summary
-
-
-def outline_problems(reader, texts, pages):
-    """One top-level entry per TOC page, in order, on the page with its
-    title."""
-    outline = top_level_outline(reader)
-    titles = [title for _, title, _, _ in pages]
-    if [squash(t) for t, _ in outline] != [squash(t) for t in titles]:
-        found = [t for t, _ in outline]
-        return [
-            f"outline's top level {found} is not the table of contents "
-            f"{titles}"
-        ]
-    problems = []
-    starts = [page for _, page in outline]
-    if starts != sorted(set(starts)):
-        problems.append(f"chapters' outline pages not increasing: {starts}")
-    for title, page in outline:
-        if squash(title) not in squash(texts[page]):
-            problems.append(
-                f"chapter {title!r} is not on its outline page {page + 1}"
-            )
-    return problems
-
-
 def site_pages(site, only):
     """The site's HTML pages (not _static's or _sources'), or `only`."""
     if only:
@@ -900,13 +718,6 @@ def main(argv=None):
         help="default: screenshots/ next to the site",
     )
     parser.add_argument(
-        "--pdf",
-        type=Path,
-        default=None,
-        help="default: pdf/dlmath-book.pdf next to the site",
-    )
-    parser.add_argument("--toc", type=Path, default=ROOT / "_toc.yml")
-    parser.add_argument(
         "--only",
         nargs="*",
         help="check only these pages (relative to the site)",
@@ -916,23 +727,11 @@ def main(argv=None):
         action="store_true",
         help="while working on pages: about 2x faster",
     )
-    parser.add_argument(
-        "--skip-pdf",
-        action="store_true",
-        help="while working on pages: leave the PDF out",
-    )
     args = parser.parse_args(argv)
     start = time.monotonic()
     site = args.site.resolve()
     if not (site / "index.html").is_file():
         sys.exit(f"no built site at {site}: run `make book` first")
-    pdf = (args.pdf or site.parent / "pdf" / book_pdf.PDF_NAME).resolve()
-    site_copy = site / book_pdf.PDF_NAME
-    if not args.skip_pdf and not (pdf.is_file() and site_copy.is_file()):
-        sys.exit(
-            f"no PDF at {pdf if not pdf.is_file() else site_copy}: "
-            f"run `make pdf` first (after `make book`)"
-        )
     shots = (args.screenshots or site.parent / "screenshots").resolve()
     shutil.rmtree(shots, ignore_errors=True)
     for size in (WIDE, PHONE):
@@ -985,15 +784,6 @@ def main(argv=None):
             f"px; {files} screenshots"
             + (f" in {shots}" if shots else " (--no-screenshots)")
         )
-    if args.skip_pdf:
-        print("the PDF was not checked (--skip-pdf)")
-    else:
-        problems, summary = pdf_problems(pdf, site_copy, site, args.toc)
-        print(f"{'FAIL' if problems else 'ok  '} {pdf.name}: {summary}")
-        for problem in problems:
-            print(f"     {problem}")
-        passed, failed = passed + (not problems), failed + bool(problems)
-
     spent = {}
     for by_page in visits.values():
         for v in by_page.values():

@@ -1,6 +1,6 @@
 """The built site in an installed headless Chrome, with the network off.
 
-Shared by tools/check_site.py and tools/book_pdf.py. The browser is an
+Used by tools/check_site.py. The browser is an
 installed Chrome or Chromium, never playwright's own download: the one named
 by the environment variable CHROME_PATH, else the first of CHROME_PATHS that
 exists. The site is served from 127.0.0.1 and every request to any other host
