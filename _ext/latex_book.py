@@ -9,6 +9,7 @@ extension, run after it, sets what it does not:
     Unicode text in the PDF, searchable and copyable), DejaVu Sans Mono for
     code (it has the ∂, ≈ and Greek letters that the code cells print);
   * the PDF's language (/Lang), for screen readers and hyphenation;
+  * the root page as an unnumbered Introduction before part I;
   * chapters numbered as the problem set is (chapters/05_1_beale is
     chapter 5.1, its sections 5.1.1, ...), pages after the chapters
     (errata, references) as appendices, the references in their own
@@ -30,6 +31,11 @@ from sphinx.transforms.post_transforms.images import ImageConverter
 
 # chapters/05_1_beale is chapter 5.1, chapters/04_backprop chapter 4.
 CHAPTER_FILE = re.compile(r"chapters/(\d+)(?:_(\d+))?_[^/]+")
+FRONT_TITLE = "Introduction"
+FRONT_CHAPTER = rf"""\chapter*{{{FRONT_TITLE}}}
+\addcontentsline{{toc}}{{chapter}}{{{FRONT_TITLE}}}
+\markboth{{{FRONT_TITLE}}}{{{FRONT_TITLE}}}
+"""
 LANGUAGE = "en-GB"  # the book's spelling: optimiser, normalise
 
 FONTS = r"""
@@ -52,6 +58,41 @@ PREAMBLE = rf"""
   \fancyhead[RO]{{\py@HeaderFamily\nouppercase{{\rightmark}}\hfill\thepage}}%
   \renewcommand{{\headrulewidth}}{{0.4pt}}%
   \renewcommand{{\footrulewidth}}{{0pt}}}}
+% Equations, figures and tables numbered by the chapter's own number (5.2,
+% A), not by Sphinx's \arabic{{chapter}} (6, 1).
+\AtBeginDocument{{%
+  \def\theequation{{\ifnum\c@chapter>\z@\thechapter.\fi\arabic{{equation}}}}%
+  \def\thefigure{{\ifnum\c@chapter>\z@\thechapter.\fi\arabic{{figure}}}}%
+  \def\thetable{{\ifnum\c@chapter>\z@\thechapter.\fi\arabic{{table}}}}}}
+\makeatother
+"""
+
+# A solution (sphinx-exercise) runs for pages. In Sphinx's framed box its
+# code cells are boxes inside a box, which cannot break: whole solutions
+# moved to the next page and left half-empty pages. As in a printed book, a
+# solution is a heading and text, ended by a box mark; exercises, theorems
+# and definitions, a few lines each, keep their frame.
+SOLUTIONS = r"""
+\makeatletter
+\newif\ifdlmath@solution
+\def\dlmath@checksolution#1Solution#2\@nil{%
+  \if\relax\detokenize{#1}\relax\dlmath@solutiontrue
+  \else\dlmath@solutionfalse\fi}
+\renewenvironment{sphinxnote}[1]
+  {\dlmath@checksolution#1Solution\@nil
+   \ifdlmath@solution
+     \par\addvspace{\medskipamount}%
+     \noindent{\py@HeaderFamily\color{TitleColor}#1}\par\nobreak\smallskip
+   \else
+     \def\spx@noticetype{note}%
+     \begin{sphinxheavybox}\sphinxstylenotetitle{#1}%
+   \fi}
+  {\ifdlmath@solution
+     \par\nobreak\noindent\hfill\ensuremath{\square}\par
+     \addvspace{\medskipamount}%
+   \else
+     \end{sphinxheavybox}%
+   \fi}
 \makeatother
 """
 
@@ -79,6 +120,9 @@ class ProblemNumbers(SphinxPostTransform):
     default_priority = 900  # after sphinx-jupyterbook-latex's (700)
 
     def run(self):
+        # The root page (intro.md) opens the book before part I: an
+        # unnumbered chapter, in the contents, the outline and the heads.
+        self.document.insert(0, nodes.raw("", FRONT_CHAPTER, format="latex"))
         chapters_seen = appendix = False
         for start in self.document.findall(addnodes.start_of_file):
             docname = start.get("docname", "")
@@ -107,8 +151,14 @@ def configure(app, config):
     elements.update(
         papersize="a4paper",
         pointsize="11pt",
+        # Chapters open on the next page, left or right: on screen, where
+        # the book is read, a blank page is only a gap.
+        extraclassoptions="openany",
         fontpkg=FONTS,
-        preamble=elements.get("preamble", "") + PREAMBLE,
+        # LaTeX's own chapter heads, "Chapter 5.1": fncychap's Bjarne style
+        # spells the counter ("Chapter Six" for 5.2).
+        fncychap="",
+        preamble=elements.get("preamble", "") + PREAMBLE + SOLUTIONS,
         makeindex="",  # no index: the book has no index entries
         printindex="",
     )

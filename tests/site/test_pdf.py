@@ -1,0 +1,313 @@
+"""The book's PDF (`make pdf`, typeset by LaTeX) read as a book.
+
+It is the site's copy and not older than the site; it has a language; its
+contents pages (numbered i, ii, ...) list every page of `_toc.yml` with the
+page it starts on, the chapters numbered as the problems (chapters/05_1_...
+is 5.1; pages after the chapters are appendices A, B, ...), and the outline
+goes to the same pages; every page of the body has a running head with its
+page number and its chapter (left pages) or section (right pages); every
+font is text with a Unicode map (no Type 3 glyphs) and chapter 4's maths
+reads as δ and ∂; no raw TeX; every figure is in the PDF, none raster that
+the site shows as vector; the code of cells tagged hide-input (collapsed on
+the web) is left out and every other code cell is in.
+"""
+
+import json
+import re
+import string
+import unicodedata
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+ROOT = Path(__file__).resolve().parents[2]
+TOC = ROOT / "_toc.yml"
+FRONT_TITLE = "Introduction"  # the root page's chapter (_ext/latex_book.py)
+CHAPTER_FILE = re.compile(r"chapters/(\d+)(?:_(\d+))?_[^/]+")
+RAW_TEX = ("\\frac", "$$", "\\begin{", "\\(", "\\[")
+# A contents line: number, title, dot leaders, page number.
+CONTENTS_LINE = re.compile(
+    r"(?:(?P<number>[0-9A-Z]+(?:\.\d+)*)\s+)?(?P<title>.*?)[\s.]*\s(?P<page>\d+)"
+)
+ROMAN = re.compile(r"[ivxlc]+")
+
+
+def squash(text):
+    """Text compared across HTML and PDF: compatibility forms folded (the
+    maths italic 𝛿 is δ, a ligature its letters), no spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+
+
+def toc_pages():
+    """Docnames of the table of contents in reading order."""
+    toc = yaml.safe_load(TOC.read_text(encoding="utf-8"))
+    docs = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            docs.append(entry["file"])
+            walk(entry.get("sections"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return [re.sub(r"\.(md|ipynb)$", "", doc) for doc in docs]
+
+
+def expected_numbers(docnames):
+    """Chapter numbers as the book gives them: None for the root page."""
+    numbers, appendix = [None], iter(string.ascii_uppercase)
+    for doc in docnames[1:]:
+        match = CHAPTER_FILE.fullmatch(doc)
+        if match:
+            major, minor = match.groups()
+            numbers.append(
+                str(int(major)) + (f".{int(minor)}" if minor else "")
+            )
+        else:
+            numbers.append(next(appendix))
+    return numbers
+
+
+@pytest.fixture(scope="module")
+def reader(pdf_path):
+    if not pdf_path.is_file():
+        pytest.fail(f"no PDF at {pdf_path}: run `make pdf` after `make book`")
+    return PdfReader(pdf_path)
+
+
+@pytest.fixture(scope="module")
+def texts(reader):
+    return [page.extract_text() or "" for page in reader.pages]
+
+
+@pytest.fixture(scope="module")
+def site_pages(site_dir):
+    """Per page of the TOC: docname, title, <img> sources, code text."""
+    found = []
+    for doc in toc_pages():
+        html = (site_dir / f"{doc}.html").read_text(encoding="utf-8")
+        article = BeautifulSoup(html, "html.parser").find("article")
+        title = article.find("h1")
+        for anchor in title.select("a.headerlink"):
+            anchor.decompose()
+        images = [img["src"] for img in article.find_all("img")]
+        code = "".join(pre.get_text() for pre in article.find_all("pre"))
+        found.append((doc, title.get_text().strip(), images, code))
+    return found
+
+
+@pytest.fixture(scope="module")
+def contents(reader, texts):
+    """(number, title, page index) of each line of the contents pages."""
+    labels = reader.page_labels
+    pages = [i for i, label in enumerate(labels) if ROMAN.fullmatch(label)]
+    assert pages, f"no contents pages (numbered i, ii, ...): {labels[:8]}"
+    body = pages[-1] + 1
+    lines = []
+    for line in "\n".join(texts[i] for i in pages).splitlines():
+        match = CONTENTS_LINE.fullmatch(line.strip())
+        if match and match["page"] in labels[body:]:
+            index = labels.index(match["page"], body)
+            lines.append((match["number"], match["title"], index))
+    return lines
+
+
+@pytest.fixture(scope="module")
+def chapters(site_pages, contents, texts):
+    """Per page of the TOC: its number, title, first and last page index."""
+    numbers = expected_numbers([doc for doc, *_ in site_pages])
+    titles = [FRONT_TITLE] + [title for _, title, *_ in site_pages[1:]]
+    listed = {
+        squash(title): (number, index) for number, title, index in contents
+    }
+    missing = [t for t in titles if squash(t) not in listed]
+    assert missing == [], f"not in the contents: {missing}"
+    found = [(*listed[squash(t)], t) for t in titles]
+    starts = [start for _, start, _ in found] + [len(texts)]
+    return [
+        (number, expected, title, start, end - 1)
+        for (number, start, title), expected, end in zip(
+            found, numbers, starts[1:], strict=True
+        )
+    ]
+
+
+def test_site_serves_this_pdf(pdf_path, site_dir, reader):
+    copy = site_dir / pdf_path.name
+    assert copy.is_file() and copy.read_bytes() == pdf_path.read_bytes()
+
+
+def test_pdf_is_newer_than_the_site(pdf_path, site_dir, site_pages):
+    newest = max(
+        (site_dir / f"{doc}.html").stat().st_mtime for doc, *_ in site_pages
+    )
+    assert pdf_path.stat().st_mtime >= newest, "run `make pdf` again"
+
+
+def test_pdf_has_a_language(reader):
+    assert str(reader.trailer["/Root"].get("/Lang", "")).startswith("en")
+
+
+def test_contents_number_every_chapter_and_give_its_page(chapters, texts):
+    for number, expected, title, start, _ in chapters:
+        assert number == expected, f"{title}: numbered {number}"
+        page = squash(texts[start]).casefold()
+        assert squash(title).casefold() in page, (
+            f"{title}: not on page {start + 1}, where the contents send it"
+        )
+        if number:  # the chapter's head names it as the contents do
+            head = "chapter" if number[0].isdigit() else "appendix"
+            assert f"{head}{number}".casefold() in page, (
+                f"{title}: no '{head} {number}' on page {start + 1}"
+            )
+
+
+def test_sections_and_equations_are_numbered_within_their_chapter(
+    chapters, contents, texts
+):
+    numbered = equations = 0
+    for number, _, title, start, end in chapters[1:]:
+        # An equation's number ends its line; the first in a chapter is 1.
+        tags = re.findall(
+            r"\(([0-9A-Z.]+)\.(\d+)\)$",
+            "\n".join(texts[start : end + 1]),
+            flags=re.MULTILINE,
+        )
+        if tags:
+            assert tags[0] == (number, "1"), (
+                f"{title}: first equation {tags[0]}"
+            )
+            equations += 1
+        sections = [
+            n
+            for n, _, index in contents
+            if n and n.startswith(f"{number}.") and start <= index <= end
+        ]
+        expected = [f"{number}.{k}" for k in range(1, len(sections) + 1)]
+        assert sections == expected, title
+        numbered += len(sections)
+    assert numbered > 0 and equations > 0
+
+
+def test_outline_goes_where_the_contents_do(reader, chapters):
+    entries = {}
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                page = reader.get_destination_page_number(item)
+                entries.setdefault(squash(item.title), page)
+
+    walk(reader.outline)
+    for _, _, title, start, _ in chapters:
+        assert entries.get(squash(title)) == start, f"outline: {title}"
+
+
+def test_every_body_page_has_a_running_head(reader, texts, chapters, contents):
+    labels = reader.page_labels
+    openings = {start for *_, start, _ in chapters}
+    openings |= {
+        reader.get_destination_page_number(item)
+        for item in reader.outline
+        if not isinstance(item, list)
+    }
+    headless = []
+    for _, _, title, start, end in chapters:
+        heads = {squash(title)} | {
+            squash(f"{n}{t}").replace(".", "")
+            for n, t, index in contents
+            if n and start <= index <= end
+        }
+        for index in range(start, end + 1):
+            if index in openings or not texts[index].strip():
+                continue  # a chapter's or part's first page, or blank
+            head, label = texts[index].splitlines()[0].strip(), labels[index]
+            if int(label) % 2 == 0:  # a left page: number, then chapter
+                ok = head.startswith(label) and squash(title) in squash(head)
+            else:  # a right page: section (or chapter), then number
+                text = squash(head.removesuffix(label))
+                ok = head.endswith(label) and (
+                    text in heads or text.replace(".", "") in heads
+                )
+            if not ok:
+                headless.append((index + 1, head))
+    assert headless == []
+
+
+def test_fonts_are_text_and_chapter_4_maths_is_searchable(
+    reader, texts, chapters
+):
+    fonts = {}
+    for page in reader.pages:
+        for ref in (page["/Resources"].get("/Font") or {}).values():
+            font = ref.get_object()
+            fonts[str(font.get("/BaseFont"))] = font
+    type3 = [name for name, f in fonts.items() if f["/Subtype"] == "/Type3"]
+    unmapped = [name for name, f in fonts.items() if "/ToUnicode" not in f]
+    assert fonts and type3 == [] and unmapped == []
+    ((_, _, _, start, end),) = [c for c in chapters if c[0] == "4"]
+    chapter_4 = squash("".join(texts[start : end + 1]))
+    assert "δ" in chapter_4 and "∂" in chapter_4
+
+
+@pytest.mark.parametrize("tex", RAW_TEX)
+def test_no_raw_tex(texts, site_pages, tex):
+    # Code may quote TeX (an assert on sympy.latex's output); any more than
+    # the code holds is maths left untypeset.
+    code = "".join(code for *_, code in site_pages)
+    assert "".join(texts).count(tex) <= code.count(tex)
+
+
+def test_every_figure_is_in_and_vector_stays_vector(reader, site_pages):
+    raster, forms = set(), set()
+
+    def walk(resources):  # images and forms (an included PDF is a form)
+        xobjects = resources.get("/XObject") if resources else None
+        for ref in xobjects.get_object().values() if xobjects else []:
+            obj, key = ref.get_object(), ref.idnum
+            if obj.get("/Subtype") == "/Image":
+                raster.add(key)
+            elif obj.get("/Subtype") == "/Form" and key not in forms:
+                forms.add(key)
+                walk(obj.get("/Resources"))
+
+    for page in reader.pages:
+        walk(page.get("/Resources"))
+    figures = [src for _, _, images, _ in site_pages for src in images]
+    vector = [src for src in figures if src.endswith(".svg")]
+    # A PNG with transparency is an image and its mask: two per figure.
+    assert len(raster) <= 2 * (len(figures) - len(vector))
+    assert len(raster) + len(forms) >= len(figures) > 0
+
+
+def code_cells():
+    """(hidden, first line) of every code cell of the chapters."""
+    cells = []
+    for notebook in sorted((ROOT / "chapters").glob("*.ipynb")):
+        for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+            source = "".join(cell["source"]).splitlines()
+            lines = [line for line in source if line.strip()]
+            if cell["cell_type"] == "code" and lines:
+                tags = cell.get("metadata", {}).get("tags", [])
+                cells.append(("hide-input" in tags, lines[0][:60]))
+    return cells
+
+
+def test_collapsed_cells_are_left_out_and_the_rest_are_in(texts):
+    text = squash("".join(texts))
+    cells = code_cells()
+    printed = [
+        line for hidden, line in cells if hidden and squash(line) in text
+    ]
+    lost = [
+        line
+        for hidden, line in cells
+        if not hidden and squash(line) not in text
+    ]
+    assert any(hidden for hidden, _ in cells) and printed == [] and lost == []
