@@ -109,14 +109,16 @@ book: $(STAMP)
 
 # The whole book as one PDF, typeset by Sphinx's LaTeX builder and xelatex
 # (TeX Live: the Debian packages of .ci/pdf-packages; _ext/latex_book.py sets
-# class, fonts and numbering). latexmk runs xelatex until the contents and
-# cross-references settle. A character that no font has is only a warning in
-# TeX's log and would vanish from the page: it fails the build here.
+# class, fonts and numbering), copied into the site built by `make book`.
+# latexmk runs xelatex until the contents and cross-references settle
+# (Sphinx's latexmkrc reads the two variables). A character that no font has
+# is only a warning in TeX's log and would vanish from the page: it fails.
 pdf: $(STAMP)
+	@test -f _build/html/index.html || { echo "no site: run make book first"; exit 1; }
 	rm -rf _build/latex
 	$(BIN)/jupyter-book build . --builder latex -W -n --keep-going
-	cd _build/latex && latexmk -xelatex -interaction=nonstopmode \
-	  -halt-on-error -quiet dlmath-book.tex
+	cd _build/latex && LATEXOPTS= XINDYOPTS= latexmk -xelatex \
+	  -interaction=nonstopmode -halt-on-error -quiet dlmath-book.tex
 	! grep -E "Missing character|undefined references" _build/latex/dlmath-book.log
 	mkdir -p _build/pdf
 	cp _build/latex/dlmath-book.pdf _build/pdf/dlmath-book.pdf
