@@ -11,9 +11,11 @@ extension, run after it, sets what it does not:
   * the PDF's language (/Lang), for screen readers and hyphenation;
   * the root page as an unnumbered Introduction before part I;
   * chapters numbered as the problem set is (chapters/05_1_beale is
-    chapter 5.1, its sections 5.1.1, ...), pages after the chapters
-    (errata, references) as appendices, the references in their own
-    chapter (not a second "Bibliography"), no index pages;
+    chapter 5.1, its sections 5.1.1, its equations 5.1.1, ...), pages after
+    the chapters (errata, references) as appendices, the references in
+    their own chapter (not a second "Bibliography"), no index pages;
+  * running heads (chapter on left pages, section on right), no blank
+    pages, solutions as headed text rather than boxes that cannot break;
   * SVG figures converted to PDF by rsvg-convert (Debian's librsvg2-bin),
     so they stay vector; PNG figures are included as they are.
 The HTML builder is untouched: every setting here is a latex_* one, and the
