@@ -60,6 +60,10 @@ PREAMBLE = rf"""
   \fancyhead[RO]{{\py@HeaderFamily\nouppercase{{\rightmark}}\hfill\thepage}}%
   \renewcommand{{\headrulewidth}}{{0.4pt}}%
   \renewcommand{{\footrulewidth}}{{0pt}}}}
+% A right page before the chapter's first section (or in a chapter without
+% sections) heads with the chapter: LaTeX leaves it empty.
+\renewcommand{{\chaptermark}}[1]{{%
+  \markboth{{\@chapapp\ \thechapter.\ #1}}{{\@chapapp\ \thechapter.\ #1}}}}
 % Equations, figures and tables numbered by the chapter's own number (5.2,
 % A), not by Sphinx's \arabic{{chapter}} (6, 1).
 \AtBeginDocument{{%
