@@ -257,7 +257,7 @@ def test_a_nan_in_the_data_gets_one_message_in_two_modules():
         ),
     }
     assert messages == {
-        "X must hold only finite numbers, got array([[ 0., nan]])"
+        "X must hold only finite numbers: entry (0, 1) is nan"
     }
 
 

@@ -8,7 +8,14 @@ below, so one bad input gets one error wherever it is passed:
   ``ValueError`` when it is of the right kind but out of range or of the
   wrong shape;
 * the message names the parameter and what was expected, then what was
-  given: ``"lr must be a positive finite number, got 0.0"``.
+  given: ``"lr must be a positive finite number, got 0.0"``; for an array,
+  where its first bad entry is and what it holds, never the whole array
+  (a message stays short whatever the size of the input);
+* every check runs before any work, and before any function the caller
+  passed in is called.
+
+Empty arrays are refused unless a function says it accepts them: a mean,
+a median or a comparison over no numbers has no value.
 
 The NaN rule: nan is never a valid value, and every check refuses it; so are
 ±inf unless the interval asked for includes them (``"(0, inf]"``). The one
@@ -77,6 +84,36 @@ def _in_words(interval: str, noun: str) -> str:
     return f"{noun} in {interval}"
 
 
+# The longest repr of a given value that a message quotes.
+_SHOWN = 60
+
+
+def _show(value) -> str:
+    """``repr(value)``, cut short: a message names what was given, it does
+    not reproduce it."""
+    if isinstance(value, np.ndarray) and value.size > 1:
+        return f"an array of shape {value.shape}"
+    text = repr(value)
+    if len(text) <= _SHOWN:
+        return text
+    return f"{text[: _SHOWN - 5]}... ({type(value).__name__})"
+
+
+def _first_bad(array: np.ndarray, good: np.ndarray) -> str:
+    """Where the first entry of ``array`` outside ``good`` is, and what it
+    is: "entry 3 is nan", "entry (1, 0) is -2.0"."""
+    flat = int(np.argmin(np.ravel(good)))
+    value = np.ravel(array)[flat]
+    if array.ndim == 0:
+        where = "got"
+    elif array.ndim == 1:
+        where = f"entry {flat} is"
+    else:
+        index = np.unravel_index(flat, array.shape)
+        where = f"entry {tuple(int(i) for i in index)} is"
+    return f"{where} {_show(value.item())}"
+
+
 def _is_real_scalar(value) -> bool:
     # bool is an int to Python, but True is never meant as a number here
     return isinstance(
@@ -107,23 +144,35 @@ def as_count(value, name: str, minimum: int = 0) -> int:
     if not isinstance(value, (int, np.integer)) or isinstance(
         value, (bool, np.bool_)
     ):
-        raise TypeError(f"{name} must be {expected}, got {value!r}")
+        raise TypeError(f"{name} must be {expected}, got {_show(value)}")
     if value < minimum:
-        raise ValueError(f"{name} must be {expected}, got {value!r}")
+        raise ValueError(f"{name} must be {expected}, got {_show(value)}")
     return int(value)
 
 
 def as_counts(value, name: str, minimum: int = 0) -> np.ndarray:
     """``value`` as an int64 array (or a 0-d one) of counts, each at least
     ``minimum``: as :func:`as_count`, entry by entry."""
-    array = np.asarray(value)
     expected = {0: "non-negative integers", 1: "positive integers"}.get(
         minimum, f"integers of at least {minimum}"
     )
+    try:
+        array = np.asarray(value)
+    except ValueError as exc:  # a ragged list
+        raise TypeError(
+            f"{name} must hold only {expected}, got {_show(value)}"
+        ) from exc
     if array.dtype.kind not in "iu":
-        raise TypeError(f"{name} must hold only {expected}, got {value!r}")
+        raise TypeError(
+            f"{name} must hold only {expected}, got {_show(value)}"
+        )
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
     if np.any(array < minimum):
-        raise ValueError(f"{name} must hold only {expected}, got {value!r}")
+        raise ValueError(
+            f"{name} must hold only {expected}: "
+            + _first_bad(array, array >= minimum)
+        )
     return array.astype(np.int64)
 
 
@@ -136,20 +185,24 @@ def as_number(value, name: str, interval: str = "(-inf, inf)") -> float:
     """
     expected = "a " + _in_words(interval, "number")
     if not _is_real_scalar(value):
-        raise TypeError(f"{name} must be {expected}, got {value!r}")
+        raise TypeError(f"{name} must be {expected}, got {_show(value)}")
     if not _contains(interval, float(value)):
-        raise ValueError(f"{name} must be {expected}, got {value!r}")
+        raise ValueError(f"{name} must be {expected}, got {_show(value)}")
     return float(value)
 
 
 def as_array(
-    value, name: str, interval: str | None = "(-inf, inf)"
+    value,
+    name: str,
+    interval: str | None = "(-inf, inf)",
+    allow_empty: bool = False,
 ) -> np.ndarray:
     """``value`` as a float64 array whose every entry lies in ``interval``.
 
     ``TypeError`` unless it holds real numbers (ints or floats, not bools,
-    strings or complex numbers); ``ValueError`` if an entry lies outside the
-    interval. The default asks for finite entries; ``interval=None`` lets
+    strings or complex numbers); ``ValueError`` if it is empty (unless
+    ``allow_empty``) or an entry lies outside the interval, naming the first
+    such entry. The default asks for finite entries; ``interval=None`` lets
     inf and nan through (for an optimiser's iterates: see the module
     docstring).
     """
@@ -170,9 +223,16 @@ def as_array(
             f"{name} must be a real number or an array of real numbers, "
             f"got {given}"
         ) from exc
-    if interval is not None and not np.all(_contains(interval, array)):
-        expected = _in_words(interval, "numbers")
-        raise ValueError(f"{name} must hold only {expected}, got {value!r}")
+    if array.size == 0 and not allow_empty:
+        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
+    if interval is not None:
+        inside = _contains(interval, array)
+        if not np.all(inside):
+            expected = _in_words(interval, "numbers")
+            raise ValueError(
+                f"{name} must hold only {expected}: "
+                + _first_bad(array, inside)
+            )
     return array
 
 
@@ -235,7 +295,7 @@ def as_flag(value, name: str) -> bool:
     """``value`` if it is ``True`` or ``False``; ``TypeError`` otherwise (a 0
     or a "no" would pass a truth test and mean something else)."""
     if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
+        raise TypeError(f"{name} must be True or False, got {_show(value)}")
     return bool(value)
 
 
