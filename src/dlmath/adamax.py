@@ -14,6 +14,19 @@ import numpy as np
 from .checks import as_array, as_counts, as_number
 from .optimizers import run
 
+__all__ = [
+    "logsumexp",
+    "log_lp_moment",
+    "lp_moment",
+    "lp_moment_direct",
+    "log_lp_moment_as_misprinted",
+    "infinity_norm",
+    "infinity_norm_recursion",
+    "adamax_step_bound",
+    "updates_for_gradients",
+    "adam_folded_updates",
+]
+
 
 def _sequence(gradients, name: str = "gradients") -> np.ndarray:
     g = as_array(gradients, name)

@@ -23,6 +23,23 @@ import numpy as np
 from .checks import as_array, as_count, as_generator, as_number
 from .logistic import _bce_with_logits, _sigmoid, bce_with_logits
 
+__all__ = [
+    "Params",
+    "Cache",
+    "check_params",
+    "check_data",
+    "relu",
+    "relu_derivative",
+    "forward",
+    "cost",
+    "gradients",
+    "init_params",
+    "train",
+    "accuracy",
+    "train_logistic_regression",
+    "two_circles",
+]
+
 
 class Params(NamedTuple):
     """Parameters of the network; each may carry the same leading batch

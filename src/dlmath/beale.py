@@ -16,6 +16,16 @@ import numpy as np
 
 from .checks import as_number, as_points
 
+__all__ = [
+    "beale",
+    "beale_gradient",
+    "beale_hessian",
+    "outcomes",
+    "COEFFICIENTS",
+    "GLOBAL_MINIMUM",
+    "SADDLE_LEVEL",
+]
+
 # c_i, i = 1, 2, 3: Python floats, the exact binary values 1.5, 2.25, 2.625
 COEFFICIENTS = (1.5, 2.25, 2.625)
 GLOBAL_MINIMUM = np.array([3.0, 0.5])  # F = 0 there, the only zero of F

@@ -20,6 +20,13 @@ from .checks import (
     relative_error,
 )
 
+__all__ = [
+    "numerical_jacobian",
+    "numerical_gradient",
+    "numerical_hessian",
+    "central_difference_errors",
+]
+
 
 def _evaluate(f: Callable, x: np.ndarray) -> np.ndarray:
     return as_array(f(x), "f(x)")

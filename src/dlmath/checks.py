@@ -40,6 +40,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+__all__ = [
+    "assert_close",
+    "compare",
+    "relative_error",
+    "Comparison",
+]
+
 # Columns of printed text that the book's code column shows without
 # scrolling (ruff's line length; see _static/book.css).
 REPORT_WIDTH = 79

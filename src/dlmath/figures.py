@@ -3,6 +3,11 @@ network of chapter 4, with the Jacobian δ of each edge written on it."""
 
 from __future__ import annotations
 
+__all__ = [
+    "network_graph",
+    "draw_graph",
+]
+
 
 def network_graph(d_x: str = "D_x", d_a1: str = "D_{a_1}"):
     """Nodes ``{name: (x, y, label)}`` and edges ``[(source, target, label)]``

@@ -10,6 +10,12 @@ import numpy as np
 
 from .checks import as_array, as_number, as_points, as_square_matrix
 
+__all__ = [
+    "second_order_model",
+    "classify_stationary_point",
+    "loglog_slope",
+]
+
 
 def second_order_model(
     value, gradient, hessian, x0

@@ -14,6 +14,12 @@ import numpy as np
 
 from .checks import as_array
 
+__all__ = [
+    "sigmoid",
+    "bce_naive",
+    "bce_with_logits",
+]
+
 
 def sigmoid(z) -> np.ndarray:
     """σ(z) = 1 / (1 + e^{−z}), evaluated without overflow: e^{−|z|} ≤ 1 in

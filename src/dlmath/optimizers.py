@@ -29,6 +29,15 @@ import numpy as np
 
 from .checks import as_array, as_callable, as_count, as_flag, as_number
 
+__all__ = [
+    "GradientDescent",
+    "Momentum",
+    "Adam",
+    "Adamax",
+    "AdamState",
+    "run",
+]
+
 GradFn = Callable[[np.ndarray], np.ndarray]
 
 

@@ -12,6 +12,11 @@ import numpy as np
 
 from .checks import as_array, as_count, as_number, as_points, as_vector
 
+__all__ = [
+    "noisy_quadratic_grad_fn",
+    "sparse_regression_grad_fn",
+]
+
 
 def noisy_quadratic_grad_fn(
     curvatures, noise_scale, seed: int, tail_df=np.inf

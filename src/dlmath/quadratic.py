@@ -23,6 +23,27 @@ from .checks import (
     as_vector,
 )
 
+__all__ = [
+    "check_spd",
+    "random_orthogonal",
+    "quadratic_from_eigenvalues",
+    "quadratic_value",
+    "minimiser",
+    "quadratic_grad_fn",
+    "gd_errors",
+    "convergence_rate",
+    "optimal_step",
+    "optimal_rate",
+    "classify_step",
+    "slowest_direction",
+    "classify_trajectory",
+    "MONOTONE",
+    "OSCILLATING",
+    "BOUNDARY",
+    "DIVERGING",
+    "FACTOR_TOL",
+]
+
 # Labels of :func:`classify_step` and :func:`classify_trajectory`.
 MONOTONE = "converges monotonically"
 OSCILLATING = "converges, oscillating"

@@ -12,6 +12,14 @@ import numpy as np
 
 from .checks import as_array, as_count, as_number, as_vector
 
+__all__ = [
+    "paired_difference",
+    "quantile_band",
+    "format_band",
+    "median_verdict",
+    "binomial_sd",
+]
+
 
 def _samples(value, name: str, minimum: int = 1) -> np.ndarray:
     x = as_array(value, name)

@@ -16,6 +16,15 @@ import sympy as sp
 
 from .checks import as_count
 
+__all__ = [
+    "matrix",
+    "vector",
+    "function_vector",
+    "function_matrix",
+    "jacobian",
+    "is_zero",
+]
+
 
 def _check_dims(**dims: int) -> None:
     for name, value in dims.items():

@@ -26,6 +26,22 @@ from .checks import (
 )
 from .logistic import _sigmoid
 
+__all__ = [
+    "mirror_permutation",
+    "mirror_matrix",
+    "mirror_pairs",
+    "pairing_laplacian",
+    "symmetry_penalty",
+    "symmetric_template",
+    "make_dataset",
+    "logistic_loss",
+    "logistic_gradient",
+    "augment_with_mirror",
+    "train_penalised_logistic",
+    "gaussian_accuracy",
+    "learning_curves",
+]
+
 
 def _check_shape(height, width) -> tuple[int, int]:
     return as_count(height, "height", 1), as_count(width, "width", 1)
