@@ -115,13 +115,15 @@ def test_mismatched_shapes_raise_value_errors_that_name_the_expected_shape(
     rng,
 ):
     params, X, y = random_network(rng, 3, 4, 5)
-    with pytest.raises(ValueError, match=r"expected X of shape \(3, m\)"):
+    with pytest.raises(ValueError, match=r"X must have shape \(3, m\)"):
         bp.forward(params, X[:2])
-    with pytest.raises(ValueError, match=r"expected X of shape \(3, m\)"):
+    with pytest.raises(ValueError, match=r"X must have shape \(3, m\)"):
         bp.gradients(params, X[:2], y)
     with pytest.raises(ValueError, match=r"y of shape \(m,\)"):
         bp.cost(params, X, y[:4])
-    with pytest.raises(ValueError, match="b1 and w2 of shape"):
+    with pytest.raises(
+        ValueError, match=r"w2 must have shape \(4,\) to go with W1"
+    ):
         bp.gradients(params._replace(w2=np.ones(3)), X, y)
     with pytest.raises(ValueError, match="W1 must have shape"):
         bp.forward(params._replace(W1=np.ones(3)), X)

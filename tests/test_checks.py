@@ -256,9 +256,7 @@ def test_a_nan_in_the_data_gets_one_message_in_two_modules():
             ValueError,
         ),
     }
-    assert messages == {
-        "X must hold only finite numbers: entry (0, 1) is nan"
-    }
+    assert messages == {"X must hold only finite numbers: entry (0, 1) is nan"}
 
 
 def test_a_float_count_gets_one_message_in_three_modules():

@@ -161,7 +161,7 @@ def test_bad_arguments_are_rejected(rng):
         logistic_loss(np.zeros(6), X, np.ones(4))
     with pytest.raises(ValueError, match=r"\+1 or -1"):
         logistic_loss(np.zeros(6), X, np.zeros(3))
-    with pytest.raises(ValueError, match="height \\* width"):
+    with pytest.raises(ValueError, match="with product 6, got \\(2, 2\\)"):
         logistic_gradient(np.zeros(6), X, s, symmetry=1.0, shape=(2, 2))
     with pytest.raises(
         ValueError, match="l2 must be a positive finite number"

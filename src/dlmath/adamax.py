@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import as_array, as_counts, as_number
-from .optimizers import run
+from .checks import as_array, as_count, as_counts, as_number
+from .optimizers import _check_optimizer, run
 
 __all__ = [
     "logsumexp",
@@ -77,6 +77,11 @@ def logsumexp(a, axis: int = 0) -> np.ndarray:
     overflows; −∞ where every term is −∞ (log 0), so −∞ is allowed in ``a``.
     """
     a = as_array(a, "a", "[-inf, inf)")
+    as_count(axis, "axis")
+    if axis >= a.ndim:
+        raise ValueError(
+            f"axis must be an axis of a, below {a.ndim}, got {axis}"
+        )
     top = np.max(a, axis=axis, keepdims=True)
     # an all −∞ slice stays −∞ instead of becoming nan
     shift = np.where(np.isfinite(top), top, 0.0)
@@ -190,6 +195,7 @@ def adamax_step_bound(beta1: float, beta2: float, t) -> np.ndarray:
 def updates_for_gradients(optimizer, gradients) -> np.ndarray:
     """The updates Δθ_t = θ_t − θ_{t−1} that ``optimizer`` makes when fed the
     recorded gradients g_1, g_2, … in turn."""
+    _check_optimizer(optimizer)
     g = _sequence(gradients)
     # run needs a parameter axis
     flat = g.reshape(g.shape[0], -1) if g.ndim > 1 else g[:, np.newaxis]

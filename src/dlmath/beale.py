@@ -33,9 +33,9 @@ GLOBAL_MINIMUM = np.array([3.0, 0.5])  # F = 0 there, the only zero of F
 SADDLE_LEVEL = 909 / 64
 
 
-def _points(points) -> np.ndarray:
+def _points(points, name: str = "points") -> np.ndarray:
     # a diverged run's iterates are inf or nan: let them through
-    return as_points(points, "points", 2, interval=None)
+    return as_points(points, name, 2, interval=None)
 
 
 def _residuals(p: np.ndarray):
@@ -120,7 +120,7 @@ def outcomes(
     (momentum, Adam, Adamax, or gradient descent with a large step) the label
     only says where the run is now. 'elsewhere': anything else.
     """
-    p = _points(final_points)
+    p = _points(final_points, "final_points")
     t = as_points(target, "target", 2)
     if t.shape != (2,):
         raise ValueError(

@@ -44,7 +44,6 @@ __all__ = [
     "assert_close",
     "compare",
     "relative_error",
-    "Comparison",
 ]
 
 # Columns of printed text that the book's code column shows without
@@ -244,18 +243,25 @@ def as_array(
 
 
 def as_points(
-    value, name: str, dim: int, interval: str | None = "(-inf, inf)"
+    value,
+    name: str,
+    dim: int,
+    interval: str | None = "(-inf, inf)",
+    dim_from: str | None = None,
 ) -> np.ndarray:
     """``value`` as a float64 array of shape ``(..., dim)``: a batch of
     points, one per row, as the optimisers step them.
 
     The entries are checked as by :func:`as_array`; ``ValueError`` unless
-    the last axis has length ``dim``.
+    the last axis has length ``dim``. ``dim_from`` names the argument that
+    set ``dim``, for the message (either of the two may be the wrong one).
     """
     array = as_array(value, name, interval)
     if array.ndim == 0 or array.shape[-1] != dim:
+        source = f" (as {dim_from} says)" if dim_from else ""
         raise ValueError(
-            f"{name} must have shape (..., {dim}), got shape {array.shape}"
+            f"{name} must have shape (..., {dim}){source}, "
+            f"got shape {array.shape}"
         )
     return array
 
@@ -306,6 +312,13 @@ def as_flag(value, name: str) -> bool:
     return bool(value)
 
 
+def as_text(value, name: str) -> str:
+    """``value`` if it is a ``str``; ``TypeError`` otherwise."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {_show(value)}")
+    return value
+
+
 def as_callable(value, name: str) -> Callable:
     """``value`` if it can be called; ``TypeError`` otherwise."""
     if not callable(value):
@@ -353,8 +366,8 @@ def relative_error(actual, expected) -> float:
     e = as_array(expected, "expected")
     if a.shape != e.shape:
         raise ValueError(
-            f"cannot compare shapes {a.shape} and {e.shape}: "
-            "expected equal shapes"
+            "actual and expected must have one shape, cannot compare "
+            f"shapes {a.shape} and {e.shape}"
         )
     scale = max(np.linalg.norm(a), np.linalg.norm(e))
     return 0.0 if scale == 0.0 else float(np.linalg.norm(a - e) / scale)
@@ -366,6 +379,7 @@ def compare(
     """Relative error of ``actual`` against ``expected``, with both kept for
     the report."""
     rtol = as_number(rtol, "rtol", "(0, inf)")
+    name = as_text(name, "name")
     a = as_array(actual, "actual")
     e = as_array(expected, "expected")
     return Comparison(name, a, e, relative_error(a, e), rtol)

@@ -84,4 +84,9 @@ def loglog_slope(x, y) -> float:
             "x and y must be 1-D of one length >= 2, "
             f"got {x.shape} and {y.shape}"
         )
+    if np.all(x == x[0]):
+        # a vertical line has no slope (LAPACK: "SVD did not converge")
+        raise ValueError(
+            f"x must hold two different values, got {x[0]:g} only"
+        )
     return float(np.polyfit(np.log(x), np.log(y), 1)[0])

@@ -34,7 +34,6 @@ __all__ = [
     "Momentum",
     "Adam",
     "Adamax",
-    "AdamState",
     "run",
 ]
 
@@ -83,6 +82,8 @@ class Momentum:
     def __post_init__(self):
         as_number(self.lr, "lr", "(0, inf)")
         as_number(self.beta, "beta", "[0, 1)")
+        # nesterov="no" would run Nesterov
+        as_flag(self.nesterov, "nesterov")
 
     def init(self, x):
         return np.zeros_like(x)  # velocity
@@ -182,6 +183,23 @@ class Adamax(_Moments):
         return x - self.lr / (1 - self.beta1**t) * step, AdamState(m, u, t)
 
 
+def _check_optimizer(optimizer) -> None:
+    """``TypeError`` unless ``optimizer`` is an optimiser *instance*, with
+    ``init`` and ``step`` methods (``Adam()``, not the class ``Adam``)."""
+    if isinstance(optimizer, type):
+        raise TypeError(
+            f"optimizer must be an instance such as {optimizer.__name__}(), "
+            f"got the class {optimizer.__name__}"
+        )
+    if not all(
+        callable(getattr(optimizer, name, None)) for name in ("init", "step")
+    ):
+        raise TypeError(
+            "optimizer must have init and step methods, "
+            f"got {type(optimizer).__name__}"
+        )
+
+
 def run(optimizer, grad_fn: GradFn, x0, num_steps: int) -> np.ndarray:
     """The trajectory ``[x_0, x_1, …, x_T]`` of ``optimizer`` from ``x0``,
     shape ``(T + 1,) + x0.shape``.
@@ -190,11 +208,7 @@ def run(optimizer, grad_fn: GradFn, x0, num_steps: int) -> np.ndarray:
     they are stepped together. ``x0`` must be finite; the gradients along
     the way may be inf or nan, and then so are the iterates after them.
     """
-    if not all(hasattr(optimizer, name) for name in ("init", "step")):
-        raise TypeError(
-            "optimizer must have init and step methods, "
-            f"got {type(optimizer).__name__}"
-        )
+    _check_optimizer(optimizer)
     as_callable(grad_fn, "grad_fn")
     as_count(num_steps, "num_steps")
     x = as_array(x0, "x0")
