@@ -52,7 +52,7 @@ def test_heavy_tailed_and_gaussian_noise_in_one_batch(rng):
     assert np.max(np.abs(g[1])) > 100  # Cauchy
 
 
-def test_the_oracles_draw_the_same_noise_from_the_same_seed(rng):
+def test_the_oracles_draw_the_same_noise_from_generators_seeded_alike(rng):
     x = rng.standard_normal((4, 3))
     first, second = (
         noisy_quadratic_grad_fn(np.ones(3), 1.0, rng=np.random.default_rng(7))
@@ -76,56 +76,64 @@ def test_the_oracles_pass_a_diverged_iterate_through():
 
 
 @pytest.mark.parametrize(
-    "call, error",
+    "call, error, message",
     [
         (
             lambda: noisy_quadratic_grad_fn(
                 [1.0, -1.0], 1.0, rng=np.random.default_rng(0)
             ),
             ValueError,
+            "curvatures must hold only positive",
         ),
         (
             lambda: noisy_quadratic_grad_fn(
                 np.ones(2), -1.0, rng=np.random.default_rng(0)
             ),
             ValueError,
+            "noise_scale must hold only non-negative",
         ),
         (
             lambda: noisy_quadratic_grad_fn(
                 np.ones(2), 1.0, rng=np.random.default_rng(0), tail_df=0.0
             ),
             ValueError,
+            "tail_df must hold only numbers in \\(0, inf\\]",
         ),
         (
             lambda: noisy_quadratic_grad_fn(
                 np.ones(2), 1.0, rng=np.random.default_rng(0)
             )(np.zeros((3, 4))),
             ValueError,
+            "x must have shape \\(\\.\\.\\., 2\\)",
         ),
         (
             lambda: noisy_quadratic_grad_fn(np.ones(2), 1.0, rng=1),
             TypeError,
+            "rng must be a numpy Generator",
         ),
         (
             lambda: sparse_regression_grad_fn(
                 [0.0, 1.0], np.ones(2), batch=1, rng=np.random.default_rng(0)
             ),
             ValueError,
+            "probabilities must hold only numbers in \\(0, 1\\]",
         ),
         (
             lambda: sparse_regression_grad_fn(
                 np.ones(2), np.ones(3), batch=1, rng=np.random.default_rng(0)
             ),
             ValueError,
+            "target must have the shape of probabilities",
         ),
         (
             lambda: sparse_regression_grad_fn(
                 np.ones(2), np.ones(2), batch=0, rng=np.random.default_rng(0)
             ),
             ValueError,
+            "batch must be a positive integer",
         ),
     ],
 )
-def test_bad_arguments(call, error):
-    with pytest.raises(error):
+def test_bad_arguments(call, error, message):
+    with pytest.raises(error, match=message):
         call()

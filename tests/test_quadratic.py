@@ -183,21 +183,22 @@ def test_random_orthogonal_is_orthogonal_and_seeded():
 
 
 @pytest.mark.parametrize(
-    "bad",
+    "bad, message",
     [
-        np.array(
-            [[1.0, 1.0], [-1.0, 1.0]]
-        ),  # xᵀQx = |x|² > 0, but not symmetric
-        np.array([[1.0, 2.0], [2.0, 1.0]]),  # symmetric, eigenvalue −1
-        np.zeros((2, 2)),  # positive semi-definite only
-        np.ones((2, 3)),  # not square
-        np.ones(3),  # not a matrix
+        # xᵀQx = |x|² > 0, but not symmetric
+        (np.array([[1.0, 1.0], [-1.0, 1.0]]), "Q must be symmetric"),
+        # symmetric, eigenvalue −1
+        (np.array([[1.0, 2.0], [2.0, 1.0]]), "Q must be positive definite"),
+        # positive semi-definite only
+        (np.zeros((2, 2)), "Q must be positive definite"),
+        (np.ones((2, 3)), "Q must be a non-empty square matrix"),  # not square
+        (np.ones(3), "Q must be a non-empty square matrix"),  # not a matrix
     ],
 )
 def test_check_spd_rejects_matrices_that_are_not_symmetric_positive_definite(
-    bad,
+    bad, message
 ):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=message):
         check_spd(bad)
 
 
@@ -243,7 +244,8 @@ def test_step_and_trajectory_agree_at_two_over_lambda_max_for_any_lambda():
     # About 14 % of these products round below 2, some above.
     lam_max = np.linspace(1.5, 100.0, 400)
     products = 2 / lam_max * lam_max
-    assert np.any(products < 2) and np.any(products == 2)
+    assert np.any(products < 2)
+    assert np.any(products == 2)
     for top in lam_max:
         lam = np.array([1.0, top])
         Q, U = quadratic_from_eigenvalues(lam, np.random.default_rng(1))

@@ -127,11 +127,11 @@ def test_augmented_training_gives_mirror_symmetric_weights(rng):
 
 def test_dataset_is_labelled_by_template_sign_and_template_is_symmetric(rng):
     t = symmetric_template(rng, 4, 3)
-    assert np.allclose(t, t[mirror_permutation(4, 3)]) and np.isclose(
-        np.linalg.norm(t), 1.0
-    )
+    assert np.allclose(t, t[mirror_permutation(4, 3)])
+    assert np.isclose(np.linalg.norm(t), 1.0)
     X, s = make_dataset(rng, t, 4000, 2.0, 0.5)
-    assert X.shape == (1, 4000, 12) and s.shape == (1, 4000)
+    assert X.shape == (1, 4000, 12)
+    assert s.shape == (1, 4000)
     # mean of s x is a t; the sample mean is within a few standard errors
     # 0.5/sqrt(4000)
     assert np.max(
