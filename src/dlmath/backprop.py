@@ -48,9 +48,9 @@ class _Arrays(NamedTuple):
 
 
 class Params(_Arrays):
-    """Parameters of the network: ``W1`` (*B, D_a1, D_x), ``b1`` and the row
-    ``w2`` (*B, D_a1), ``b2`` (*B,); each may carry the same leading batch
-    axes ``B``.
+    """Parameters of the network: ``W1`` of shape ``(*B, D_a1, D_x)``,
+    ``b1`` and the row ``w2`` of shape ``(*B, D_a1)``, ``b2`` of shape
+    ``(*B,)``; each may carry the same leading batch axes ``B``.
 
     Made from arrays of finite numbers of those shapes, checked here: a
     ``TypeError`` or ``ValueError`` names the first one that is not.

@@ -87,6 +87,33 @@ def numerical_gradient(f: Callable, x, eps: float = 1e-6) -> np.ndarray:
 
     This is the numerator-layout derivative (a row for a column ``x``) laid
     out like ``x``.
+
+    Parameters
+    ----------
+    f : callable
+        Maps an array of the shape of ``x`` to a real number.
+    x : array_like
+        The point: finite real numbers, any shape.
+    eps : float
+        The step; positive, and large enough that x ± eps differs from x in
+        every entry (else every difference would be 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        ∂f/∂x, of the shape of ``x``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dlmath.checks import assert_close
+    >>> x = np.array([1.0, -2.0, 0.5])
+    >>> print(assert_close(numerical_gradient(lambda v: v @ v, x), 2 * x))
+    value: agree, relative error below 1e-07
+    >>> numerical_gradient(lambda v: v @ v, x, eps=1e-300)
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: eps: 1e-300 is below the float64 spacing at x: ...
     """
     as_callable(f, "f")
     x = as_array(x, "x")

@@ -19,7 +19,7 @@ a median or a comparison over no numbers has no value.
 
 The NaN rule: nan is never a valid value, and every check refuses it; so are
 ±inf unless the interval asked for includes them (``"(0, inf]"``). The one
-exception is ``interval=None`` (in :func:`as_array`, :func:`as_points`),
+exception is ``interval=None`` (in ``as_array``, ``as_points``),
 which lets any real number through. It is for points that come from an
 optimiser's iterates: the Beale function, its derivatives and ``outcomes``,
 the gradient oracles of :mod:`dlmath.problems`, and the gradients inside
@@ -393,6 +393,41 @@ def assert_close(
 
     The default tolerance is CS231n's "good" threshold for central-difference
     gradient checks.
+
+    Parameters
+    ----------
+    actual, expected : array_like
+        Two computations of one quantity: real numbers of one shape, finite,
+        not empty.
+    rtol : float
+        The largest relative error ‖actual − expected‖ / max(‖actual‖,
+        ‖expected‖) that counts as agreement; positive.
+    name : str
+        What is compared, for the printed verdict.
+
+    Returns
+    -------
+    Comparison
+        Both values, the relative error and the tolerance; ``str()`` of it is
+        one line that states the tolerance, never rounding-level digits.
+
+    Raises
+    ------
+    AssertionError
+        When they disagree, showing both values.
+    TypeError, ValueError
+        For a bad argument, naming it.
+
+    Examples
+    --------
+    >>> print(assert_close([1.0, 2.0], [1.0, 2.0 + 1e-12], name="sum"))
+    sum: agree, relative error below 1e-07
+    >>> assert_close([1.0, 2.0], [1.0, -2.0], name="sign")
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    AssertionError: sign: DISAGREE, relative error 1.8 (tolerance 1e-07)
+    actual:
+    ...
     """
     result = compare(actual, expected, rtol, name)
     if not result.ok:

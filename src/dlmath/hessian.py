@@ -52,7 +52,7 @@ def classify_stationary_point(hessian, tol: float = 1e-9) -> str:
     """Second-derivative test from the eigenvalues of a symmetric Hessian:
     'minimum', 'maximum', 'saddle' or 'degenerate'.
 
-    An eigenvalue within ``tol`` times the largest |eigenvalue| of 0 makes
+    An eigenvalue within ``tol`` times the largest ``|eigenvalue|`` of 0 makes
     the test inconclusive ('degenerate'), unless another pair of eigenvalues
     already has opposite signs (a saddle either way).
     """

@@ -60,6 +60,14 @@ def bce_with_logits(z, y) -> np.ndarray:
     = max(z, 0) − y z + log(1 + e^{−|z|}).
 
     ``y`` has the shape of ``z`` or of its trailing axes.
+
+    Examples
+    --------
+    A logit of 1000 is a probability of 1 to float64; the naive loss of a
+    label 0 is then inf, this one is the logit itself:
+
+    >>> bce_with_logits([1000.0, -1000.0], [0.0, 0.0])
+    array([1000.,    0.])
     """
     z, y = as_array(z, "z"), as_array(y, "y", "[0, 1]")
     _labels_for(y, z, "z")

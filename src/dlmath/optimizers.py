@@ -150,7 +150,7 @@ class Adam(_Moments):
 @dataclass(frozen=True)
 class Adamax(_Moments):
     """Adamax, Kingma & Ba (2015), Algorithm 2: Adam with the infinity norm
-    u_t = max(β₂ u_{t−1}, |g_t|).
+    ``u_t = max(β₂ u_{t−1}, |g_t|)``.
 
     The paper divides by u_t with no ε. Where u_t is exactly 0 every gradient
     so far was 0 in that coordinate, so m_t = 0 too; the step there is taken
@@ -159,7 +159,7 @@ class Adamax(_Moments):
     as in gradient descent, Adam and PyTorch's Adamax: a diverging run shows
     as diverged. An ``eps`` > 0 divides by u_t + ε instead, as Keras does;
     with ``eps_in_max`` it goes inside the max instead, as PyTorch does:
-    u_t = max(β₂ u_{t−1}, |g_t| + ε), and the step is m_t / u_t.
+    ``u_t = max(β₂ u_{t−1}, |g_t| + ε)``, and the step is m_t / u_t.
     """
 
     lr: float = 0.002
@@ -207,6 +207,31 @@ def run(optimizer, grad_fn: GradFn, x0, num_steps: int) -> np.ndarray:
     ``x0`` may hold many starting points, one per row of its leading axes;
     they are stepped together. ``x0`` must be finite; the gradients along
     the way may be inf or nan, and then so are the iterates after them.
+
+    Parameters
+    ----------
+    optimizer : GradientDescent, Momentum, Adam or Adamax
+        An instance (``Adam()``, not ``Adam``), or any object with the
+        ``init`` and ``step`` methods of the module docstring.
+    grad_fn : callable
+        Maps an array of the shape of ``x0`` to the gradients, row by row.
+    x0 : array_like
+        Starting points, shape ``(..., d)``: finite real numbers.
+    num_steps : int
+        The number of steps T, at least 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        The trajectory, shape ``(T + 1,) + x0.shape``.
+
+    Examples
+    --------
+    Gradient descent with η = 0.25 on f(x) = x², whose gradient is 2x,
+    halves x at every step:
+
+    >>> run(GradientDescent(lr=0.25), lambda x: 2 * x, [1.0], 3)[:, 0]
+    array([1.   , 0.5  , 0.25 , 0.125])
     """
     _check_optimizer(optimizer)
     as_callable(grad_fn, "grad_fn")

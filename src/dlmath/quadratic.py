@@ -191,8 +191,8 @@ def gd_errors(Q, r0, lr, num_steps: int) -> np.ndarray:
 
 
 def convergence_rate(eigenvalues, lr) -> np.ndarray:
-    """max_i |1 − ηλ_i|: the factor by which the worst eigen-component of the
-    error shrinks per step."""
+    """``max_i |1 − ηλ_i|``: the factor by which the worst eigen-component of
+    the error shrinks per step."""
     lam = _eigenvalues(eigenvalues)
     eta = _step_sizes(lr)
     # |1 − ηλ| is convex in λ, so its maximum over the spectrum is at λ_min
@@ -201,7 +201,7 @@ def convergence_rate(eigenvalues, lr) -> np.ndarray:
 
 
 def optimal_step(eigenvalues) -> float:
-    """η* = 2 / (λ_min + λ_max), where |1 − ηλ_min| = |1 − ηλ_max| and the
+    """η* = 2 / (λ_min + λ_max), where ``|1 − ηλ_min| = |1 − ηλ_max|`` and the
     rate is smallest."""
     lam = _eigenvalues(eigenvalues)
     return float(2 / (lam.min() + lam.max()))
@@ -222,12 +222,14 @@ def classify_step(eigenvalues, lr) -> np.ndarray:
     step: ηλ_max = 1 gives q = 0, gone in one step; ηλ_max < 1 gives q in
     (0, 1), monotone; 1 < ηλ_max < 2 flips its sign each step but shrinks
     it; ηλ_max = 2 flips it with constant size; ηλ_max > 2 grows it. One
-    rule, :func:`_behaviour`, labels both this prediction and a run
+    rule, ``_behaviour``, labels both this prediction and a run
     (:func:`classify_trajectory`), with one tolerance, FACTOR_TOL = 1e-9: a
     factor within it of 0 in size counts as 0 and one within it of 1 counts
     as 1, so η = 1/λ_max and η = 2/λ_max are the one-step and the boundary
     case however their product with λ_max rounds.
 
+    Examples
+    --------
     >>> classify_step([1.0, 4.0], [0.1, 0.25, 0.4, 0.5, 0.6])
     array(['converges monotonically', 'converges in one step',
            'converges, oscillating',
@@ -257,16 +259,18 @@ def classify_trajectory(rho_max) -> np.ndarray:
     """Observed behaviour from the λ_max eigen-component ρ_t of the error,
     shape (T + 1, ...), T ≥ 2.
 
-    The first factor is |ρ_1 / ρ_0|; the per-step size is the geometric
-    mean (|ρ_T| / |ρ_0|)^{1/T}, computed from logarithms; oscillating means
+    The first factor is ``|ρ_1 / ρ_0|``; the per-step size is the geometric
+    mean ``(|ρ_T| / |ρ_0|)^{1/T}``, computed from logarithms; oscillating means
     that the sign flips at every step until ρ reaches 0 (if it does), read
     from the signs, never from products of neighbours (which underflow).
-    One rule, :func:`_behaviour`, labels these and the predicted factor of
+    One rule, ``_behaviour``, labels these and the predicted factor of
     :func:`classify_step`: a first factor within FACTOR_TOL = 1e-9 of 0
     means the component is gone after one step (what follows is rounding),
     and a size within FACTOR_TOL of 1 counts as 1 (neither converges nor
     diverges).
 
+    Examples
+    --------
     >>> classify_trajectory([[1.0, 1.0], [-0.5, 0.5], [0.25, 0.25]])
     array(['converges, oscillating', 'converges monotonically'], dtype=object)
     >>> classify_trajectory((-1e-15) ** np.arange(13.0))

@@ -64,7 +64,13 @@ def quantile_band(x, low: float = 0.25, high: float = 0.75) -> np.ndarray:
 
 def format_band(band, spec: str = ".0f") -> str:
     """A band of :func:`quantile_band` as text, "median [low, high]", each
-    number formatted by ``spec`` (".2f", ".2g", ...)."""
+    number formatted by ``spec`` (".2f", ".2g", ...).
+
+    Examples
+    --------
+    >>> format_band(quantile_band([1.0, 2.0, 3.0, 4.0, 5.0]))
+    '3 [2, 4]'
+    """
     band = as_array(band, "band")
     spec = as_text(spec, "spec")
     if band.shape != (3,):

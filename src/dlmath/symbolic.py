@@ -135,6 +135,12 @@ def jacobian(outputs, variables) -> sp.Matrix:
 
     A scalar output gives a ``1 x n`` row; outputs and variables may be
     columns, rows or lists.
+
+    Examples
+    --------
+    >>> A, x = matrix("A", 2, 3), vector("x", 3)
+    >>> jacobian(A * x, x) == A
+    True
     """
     if isinstance(outputs, (list, tuple)):
         for i, entry in enumerate(outputs):
