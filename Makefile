@@ -26,6 +26,7 @@ help:
 	@echo "make book     create .venv, install the pins, build the HTML site"
 	@echo "make test     unit tests + every notebook re-executed by nbval (strict)"
 	@echo "make lint     ruff (lint and format check) over src, tests, tools, notebooks"
+	@echo "make doctest  run the examples in dlmath's docstrings (part of make test)"
 	@echo "make outputs  re-execute every notebook and store its outputs"
 	@echo "make bench    time the notebook suite against an imports-only floor"
 	@echo "make pdf      the whole book as one PDF, _build/pdf/dlmath-book.pdf (after make book)"
