@@ -110,8 +110,7 @@ def numerical_gradient(f: Callable, x, eps: float = 1e-6) -> np.ndarray:
     >>> x = np.array([1.0, -2.0, 0.5])
     >>> print(assert_close(numerical_gradient(lambda v: v @ v, x), 2 * x))
     value: agree, relative error below 1e-07
-    >>> numerical_gradient(lambda v: v @ v, x, eps=1e-300)
-    ... # doctest: +ELLIPSIS
+    >>> numerical_gradient(lambda v: v @ v, x, 1e-300)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ValueError: eps: 1e-300 is below the float64 spacing at x: ...
     """

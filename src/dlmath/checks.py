@@ -422,8 +422,8 @@ def assert_close(
     --------
     >>> print(assert_close([1.0, 2.0], [1.0, 2.0 + 1e-12], name="sum"))
     sum: agree, relative error below 1e-07
-    >>> assert_close([1.0, 2.0], [1.0, -2.0], name="sign")
-    ... # doctest: +ELLIPSIS
+    >>> a, b = [1.0, 2.0], [1.0, -2.0]
+    >>> assert_close(a, b, name="sign")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: sign: DISAGREE, relative error 1.8 (tolerance 1e-07)
     actual:

@@ -69,10 +69,10 @@ class GradientDescent:
 @dataclass(frozen=True)
 class Momentum:
     """Heavy ball (Polyak 1964) or Nesterov (1983) momentum, in the velocity
-    form of Sutskever et al. (2013).
+    form of Sutskever et al. (2013)::
 
-    Heavy ball: v_{t+1} = μ v_t − η ∇f(x_t),          x_{t+1} = x_t + v_{t+1}.
-    Nesterov:   v_{t+1} = μ v_t − η ∇f(x_t + μ v_t),  x_{t+1} = x_t + v_{t+1}.
+        Heavy ball: v_{t+1} = μ v_t − η ∇f(x_t),        x_{t+1} = x_t + v_{t+1}
+        Nesterov:   v_{t+1} = μ v_t − η ∇f(x_t + μ v_t), x_{t+1} = x_t + v_{t+1}
     """
 
     lr: float
