@@ -71,8 +71,9 @@ class Momentum:
     """Heavy ball (Polyak 1964) or Nesterov (1983) momentum, in the velocity
     form of Sutskever et al. (2013)::
 
-        Heavy ball: v_{t+1} = μ v_t − η ∇f(x_t),        x_{t+1} = x_t + v_{t+1}
-        Nesterov:   v_{t+1} = μ v_t − η ∇f(x_t + μ v_t), x_{t+1} = x_t + v_{t+1}
+        heavy ball: v_{t+1} = μ v_t − η ∇f(x_t)
+        Nesterov:   v_{t+1} = μ v_t − η ∇f(x_t + μ v_t)
+        both:       x_{t+1} = x_t + v_{t+1}
     """
 
     lr: float
