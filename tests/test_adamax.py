@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -55,7 +57,8 @@ def test_lp_moment_approaches_the_infinity_norm_as_p_grows(rng):
     )
     assert np.all(np.diff(gaps, axis=0) <= 1e-15)  # the gap never grows with p
     # from far at p = 1 to close at p = 10^6
-    assert np.all(gaps[0] > 0.5) and np.all(gaps[-1] < 1e-5)
+    assert np.all(gaps[0] > 0.5)
+    assert np.all(gaps[-1] < 1e-5)
 
 
 def test_log_space_is_finite_where_the_direct_sum_overflows(rng):
@@ -172,26 +175,52 @@ def test_updates_for_gradients_keeps_the_batch_shape(rng):
 
 
 @pytest.mark.parametrize(
-    "call",
+    "call, message",
     [
-        lambda: lp_moment(np.zeros((0, 2)), 0.9, 2.0),
-        lambda: lp_moment(np.ones(3), 1.0, 2.0),
-        lambda: lp_moment(np.ones(3), 0.9, -1.0),
-        lambda: lp_moment(np.ones(3), 0.9, np.ones((2, 2))),
-        lambda: infinity_norm(np.array([1.0, np.nan]), 0.9),
-        lambda: adamax_step_bound(0.9, 0.999, 0),
-        lambda: adam_folded_updates(np.ones(3), 1e-3, 0.9, 0.999, -1.0),
-        lambda: adam_folded_updates(np.ones(3), 1e-3, 0.9, 0.999, np.ones(4)),
-        lambda: logsumexp(np.array([np.nan, 1.0])),
+        (
+            lambda: lp_moment(np.zeros((0, 2)), 0.9, 2.0),
+            "gradients must not be empty",
+        ),
+        (lambda: lp_moment(np.ones(3), 1.0, 2.0), "beta2 must be a number"),
+        (
+            lambda: lp_moment(np.ones(3), 0.9, -1.0),
+            "p must hold only positive",
+        ),
+        (
+            lambda: lp_moment(np.ones(3), 0.9, np.ones((2, 2))),
+            "p must be one number or a 1-D array",
+        ),
+        (
+            lambda: infinity_norm(np.array([1.0, np.nan]), 0.9),
+            "gradients must hold only finite numbers: entry 1 is nan",
+        ),
+        (
+            lambda: adamax_step_bound(0.9, 0.999, 0),
+            "t must hold only positive integers",
+        ),
+        (
+            lambda: adam_folded_updates(np.ones(3), 1e-3, 0.9, 0.999, -1.0),
+            "eps_hat must hold only non-negative",
+        ),
+        (
+            lambda: adam_folded_updates(
+                np.ones(3), 1e-3, 0.9, 0.999, np.ones(4)
+            ),
+            "eps_hat must be one number or one per step",
+        ),
+        (
+            lambda: logsumexp(np.array([np.nan, 1.0])),
+            "a must hold only numbers in",
+        ),
     ],
 )
-def test_bad_arguments_are_value_errors(call):
-    with pytest.raises(ValueError):
+def test_bad_arguments_are_value_errors(call, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
         call()
 
 
 def test_a_non_numeric_sequence_is_a_type_error():
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="gradients must be a real number"):
         infinity_norm("abc", 0.9)
     with pytest.raises(TypeError, match="t must hold only positive integers"):
         adamax_step_bound(0.9, 0.999, 1.5)

@@ -27,7 +27,8 @@ def test_pairing_removes_what_the_seeds_share(rng):
     a = common + 0.1 + 0.01 * rng.standard_normal(200)
     b = common + 0.01 * rng.standard_normal(200)
     mean, standard_error = paired_difference(a, b)
-    assert abs(mean - 0.1) < 5 * standard_error and standard_error < 0.002
+    assert abs(mean - 0.1) < 5 * standard_error
+    assert standard_error < 0.002
 
 
 def test_quantile_band_is_low_median_high_over_the_last_axis(rng):
@@ -38,7 +39,8 @@ def test_quantile_band_is_low_median_high_over_the_last_axis(rng):
     np.testing.assert_array_equal(
         band[[0, 2]], np.quantile(x, [0.1, 0.9], axis=-1)
     )
-    assert np.all(band[0] <= band[1]) and np.all(band[1] <= band[2])
+    assert np.all(band[0] <= band[1])
+    assert np.all(band[1] <= band[2])
 
 
 def test_format_band_prints_median_then_the_band():
@@ -78,16 +80,34 @@ def test_binomial_sd():
 
 
 @pytest.mark.parametrize(
-    "call",
+    "call, message",
     [
-        lambda: paired_difference(np.ones(3), np.ones(4)),
-        lambda: paired_difference(np.ones(1), np.ones(1)),
-        lambda: quantile_band(np.ones(3), low=0.6),
-        lambda: quantile_band([1.0, np.nan]),
-        lambda: median_verdict(np.ones((2, 3)), np.ones((2, 3))),
-        lambda: median_verdict(np.ones(3), np.ones(3), names=("one",)),
+        (
+            lambda: paired_difference(np.ones(3), np.ones(4)),
+            "a and b must be paired",
+        ),
+        (
+            lambda: paired_difference(np.ones(1), np.ones(1)),
+            "a must have at least 2 seeds",
+        ),
+        (
+            lambda: quantile_band(np.ones(3), low=0.6),
+            "low must be a number in",
+        ),
+        (
+            lambda: quantile_band([1.0, np.nan]),
+            "x must hold only finite numbers: entry 1 is nan",
+        ),
+        (
+            lambda: median_verdict(np.ones((2, 3)), np.ones((2, 3))),
+            "a must be a non-empty 1-D array",
+        ),
+        (
+            lambda: median_verdict(np.ones(3), np.ones(3), names=("one",)),
+            "names must be two str",
+        ),
     ],
 )
-def test_bad_arguments_are_value_errors(call):
-    with pytest.raises(ValueError):
+def test_bad_arguments_are_value_errors(call, message):
+    with pytest.raises(ValueError, match=message):
         call()

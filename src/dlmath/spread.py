@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import as_array, as_count, as_number, as_vector
+from .checks import _show, as_array, as_count, as_number, as_text, as_vector
+
+__all__ = [
+    "paired_difference",
+    "quantile_band",
+    "format_band",
+    "median_verdict",
+    "binomial_sd",
+]
 
 
 def _samples(value, name: str, minimum: int = 1) -> np.ndarray:
@@ -56,15 +64,33 @@ def quantile_band(x, low: float = 0.25, high: float = 0.75) -> np.ndarray:
 
 def format_band(band, spec: str = ".0f") -> str:
     """A band of :func:`quantile_band` as text, "median [low, high]", each
-    number formatted by ``spec`` (".2f", ".2g", ...)."""
+    number formatted by ``spec`` (".2f", ".2g", ...).
+
+    Examples
+    --------
+    >>> format_band(quantile_band([1.0, 2.0, 3.0, 4.0, 5.0]))
+    '3 [2, 4]'
+    """
     band = as_array(band, "band")
+    spec = as_text(spec, "spec")
     if band.shape != (3,):
         raise ValueError(
             "band must be one band [low, median, high] of shape (3,), "
             f"got shape {band.shape}"
         )
     low, median, high = band
-    return f"{median:{spec}} [{low:{spec}}, {high:{spec}}]"
+    if not low <= median <= high:
+        raise ValueError(
+            "band must be ordered, low <= median <= high, got "
+            f"[{low:g}, {median:g}, {high:g}]"
+        )
+    try:
+        return f"{median:{spec}} [{low:{spec}}, {high:{spec}}]"
+    except ValueError:
+        raise ValueError(
+            f'spec must be a format spec for a float such as ".2f", '
+            f"got {_show(spec)}"
+        ) from None
 
 
 def median_verdict(a, b, names=("a", "b")) -> str:
@@ -77,8 +103,15 @@ def median_verdict(a, b, names=("a", "b")) -> str:
     """
     a, b = _pair(a, b, minimum=2)
     as_vector(a, "a")
-    if len(names) != 2:
-        raise ValueError(f"names must name a and b, got {names!r}")
+    if not (
+        isinstance(names, (tuple, list))
+        and len(names) == 2
+        and all(isinstance(name, str) for name in names)
+    ):
+        raise ValueError(
+            f"names must be two str, one for a and one for b, got "
+            f"{_show(names)}"
+        )
     difference = np.median(a) - np.median(b)
     margin = 3 * 1.25 * np.hypot(a.std(), b.std()) / np.sqrt(a.size)
     if abs(difference) < margin:
