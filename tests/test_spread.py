@@ -142,6 +142,7 @@ def test_paired_comparison_by_hand():
     # n = 8 at 0.9: k = 2, coverage 1 - 2 * 9/256
     assert result.interval == (-2.0, 0.0)
     assert result.coverage == pytest.approx(1 - 18 / 256)
+    assert format_band(result.band, ".1f") == "-1.0 [-2.0, 0.0]"
     assert "A lower on 6, B on 1 of 8 seeds" in str(result)
 
 

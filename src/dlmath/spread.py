@@ -130,6 +130,12 @@ class PairedComparison:
     level: float
 
     @property
+    def band(self) -> tuple[float, float, float]:
+        """``(low, median, high)`` of the paired differences, the interval
+        around their median, in the order :func:`format_band` prints."""
+        return (self.interval[0], self.median_difference, self.interval[1])
+
+    @property
     def verdict(self) -> str:
         """'tie' unless the sign test rejects an even split at ``level``;
         then "<name> lower" for the one lower on more seeds."""
