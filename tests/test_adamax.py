@@ -21,7 +21,12 @@ from dlmath.optimizers import Adam, Adamax
 sequences = arrays(
     np.float64,
     st.tuples(st.integers(1, 12), st.integers(1, 3)),
-    elements=st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False),
+    # no gradients below 1e-200 but 0: decayed by beta2^t they become
+    # subnormal, keep only a few digits, and the bounds then hold only to
+    # that rounding (hypothesis found 1.1e-308 decayed to 8.7e-318)
+    elements=st.floats(
+        -1e3, 1e3, allow_nan=False, allow_infinity=False
+    ).filter(lambda g: g == 0 or abs(g) > 1e-200),
 )
 decays = st.floats(0.05, 0.999)
 
