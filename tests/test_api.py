@@ -48,6 +48,7 @@ MAX_MESSAGE = 300
 INTERNAL = {
     "optimizers": {"AdamState"},
     "backprop": {"Cache"},
+    "spread": {"PairedComparison"},
     "checks": {
         "Comparison",
         "as_array",
@@ -378,12 +379,33 @@ SPECS: dict[str, Spec] = {
             spec=either(text(), values("q", ".2z", "{}")),
         ),
     ),
-    "spread.median_verdict": Spec(
-        lambda: dict(a=[1.0, 2.0, 3.0], b=[0.5, 2.5, 2.0], names=("p", "q")),
+    "spread.sign_test": Spec(
+        lambda: dict(lower=3, higher=9),
+        dict(lower=count(0), higher=count(0)),
+    ),
+    "spread.median_interval": Spec(
+        lambda: dict(differences=np.linspace(-1.0, 2.0, 20), confidence=0.9),
         dict(
-            a=array(shapes=PAIR_SHAPES + [(2, 3)]),
-            b=array(shapes=PAIR_SHAPES + [(2, 3)]),
+            differences=either(
+                array(shapes=[(2, 20)]), values([1.0, 2.0], [0.5])
+            ),
+            confidence=number("(0, 1)"),
+        ),
+    ),
+    "spread.paired_comparison": Spec(
+        lambda: dict(
+            a=np.linspace(0.0, 1.0, 20),
+            b=np.linspace(0.1, 0.9, 20),
+            names=("p", "q"),
+            level=0.05,
+            confidence=0.9,
+        ),
+        dict(
+            a=array(shapes=PAIR_SHAPES + [(2, 20)]),
+            b=array(shapes=PAIR_SHAPES + [(2, 20)]),
             names=values(None, "pq", ("p",), ("p", "q", "r"), (1, 2)),
+            level=number("(0, 1)"),
+            confidence=number("(0, 1)"),
         ),
     ),
     "spread.binomial_sd": Spec(
@@ -927,6 +949,14 @@ SPECS: dict[str, Spec] = {
         for name in ("infinity_norm", "infinity_norm_recursion")
     },
     "adamax.adamax_step_bound": Spec(
+        lambda: dict(beta1=0.9, beta2=0.999, t=[1, 10]),
+        dict(
+            beta1=number("(0, 1)"),
+            beta2=number("(0, 1)"),
+            t=either(count(1), values([1.0, 2.0], [], [0, 1], "1")),
+        ),
+    ),
+    "adamax.adam_step_supremum": Spec(
         lambda: dict(beta1=0.9, beta2=0.999, t=[1, 10]),
         dict(
             beta1=number("(0, 1)"),

@@ -23,6 +23,7 @@ __all__ = [
     "infinity_norm",
     "infinity_norm_recursion",
     "adamax_step_bound",
+    "adam_step_supremum",
     "updates_for_gradients",
     "adam_folded_updates",
 ]
@@ -191,6 +192,30 @@ def adamax_step_bound(beta1: float, beta2: float, t) -> np.ndarray:
         else (1 - ratio**steps) / (1 - ratio)
     )
     return (1 - beta1) / (1 - beta1**steps) * geometric
+
+
+def adam_step_supremum(beta1: float, beta2: float, t) -> np.ndarray:
+    """The largest |Δθ_t| / α that Adam (with ε = 0) can take at step t:
+    (1 − β₁)/(1 − β₁^t) · √((1 − β₂^t)/(1 − β₂)) · √(Σ_{k<t} (β₁²/β₂)^k).
+
+    Cauchy–Schwarz on m_t = (1 − β₁) Σ_k β₁^k g_{t−k} against
+    v_t = (1 − β₂) Σ_k β₂^k g_{t−k}²; attained by gradients of one sign that
+    grow by the factor β₂/β₁ per step. Its limit is finite when β₁² < β₂.
+    """
+    beta1 = _decay("beta1", beta1)
+    beta2 = _decay("beta2", beta2)
+    steps = as_counts(t, "t", 1)
+    ratio = beta1**2 / beta2
+    geometric = (
+        steps.astype(np.float64)
+        if ratio == 1
+        else (1 - ratio**steps) / (1 - ratio)
+    )
+    return (
+        (1 - beta1)
+        / (1 - beta1**steps)
+        * np.sqrt((1 - beta2**steps) / (1 - beta2) * geometric)
+    )
 
 
 def updates_for_gradients(optimizer, gradients) -> np.ndarray:
