@@ -5,9 +5,11 @@ _config.yml) turns the parts of _toc.yml into LaTeX parts and leaves out the
 code of cells tagged hide-input, as the web page collapses it. This
 extension, run after it, sets what it does not:
   * the class: _ext/dlmathbook.cls instead of its jupyterBook.cls;
-  * A4, 11 pt, Latin Modern text and maths (unicode-math: formulas are
-    Unicode text in the PDF, searchable and copyable), DejaVu Sans Mono for
-    code (it has the ∂, ≈ and Greek letters that the code cells print);
+  * A4, 11 pt, FreeSerif text (it has the Greek letters, operators and
+    Unicode sub- and superscripts that the API page's docstrings use;
+    Latin Modern has none of them), Latin Modern maths (unicode-math:
+    formulas are Unicode text in the PDF, searchable and copyable), DejaVu
+    Sans Mono for code (it has the ∂, ≈ and Greek letters the cells print);
   * the PDF's language (/Lang), for screen readers and hyphenation;
   * the root page as an unnumbered Introduction before part I;
   * chapters numbered as the problem set is (chapters/05_1_beale is
@@ -42,8 +44,8 @@ LANGUAGE = "en-GB"  # the book's spelling: optimiser, normalise
 
 FONTS = r"""
 \usepackage{fontspec}
-\setmainfont{Latin Modern Roman}
-\setsansfont{Latin Modern Sans}
+\setmainfont{FreeSerif}
+\setsansfont{FreeSans}
 \setmonofont{DejaVu Sans Mono}[Scale=MatchLowercase]
 """
 
