@@ -139,7 +139,8 @@ def chapters(site_pages, contents, texts):
 
 def test_site_serves_this_pdf(pdf_path, site_dir, reader):
     copy = site_dir / pdf_path.name
-    assert copy.is_file() and copy.read_bytes() == pdf_path.read_bytes()
+    assert copy.is_file()
+    assert copy.read_bytes() == pdf_path.read_bytes()
 
 
 def test_pdf_is_newer_than_the_site(pdf_path, site_dir, site_pages):
@@ -191,7 +192,8 @@ def test_sections_and_equations_are_numbered_within_their_chapter(
         expected = [f"{number}.{k}" for k in range(1, len(sections) + 1)]
         assert sections == expected, title
         numbered += len(sections)
-    assert numbered > 0 and equations > 0
+    assert numbered > 0
+    assert equations > 0
 
 
 def test_outline_goes_where_the_contents_do(reader, chapters):
@@ -252,7 +254,9 @@ def test_every_font_is_text_with_a_unicode_map(reader):
     unmapped = [
         f.get("/BaseFont") for f in fonts.values() if "/ToUnicode" not in f
     ]
-    assert fonts and type3 == [] and unmapped == []
+    assert fonts
+    assert type3 == []
+    assert unmapped == []
 
 
 def test_chapter_4_maths_is_text(texts, chapters):
@@ -261,7 +265,8 @@ def test_chapter_4_maths_is_text(texts, chapters):
     # (U+1D6FF, U+1D715), which fold (NFKC) to δ and ∂; the code's ∂ and δ
     # are plain, so these two come only from typeset formulas.
     chapter_4 = "".join(texts[start : end + 1])
-    assert "𝛿" in chapter_4 and "𝜕" in chapter_4
+    assert "𝛿" in chapter_4
+    assert "𝜕" in chapter_4
     assert squash("𝛿𝜕") == "δ∂"
 
 
@@ -319,4 +324,6 @@ def test_collapsed_cells_are_left_out_and_the_rest_are_in(texts):
         for hidden, line in cells
         if not hidden and squash(line) not in text
     ]
-    assert any(hidden for hidden, _ in cells) and printed == [] and lost == []
+    assert any(hidden for hidden, _ in cells)
+    assert printed == []
+    assert lost == []
