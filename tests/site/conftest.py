@@ -5,6 +5,7 @@ test` does not collect it. Fixtures (names other tests rely on):
 
 * `site_dir`: the built site, `--site` (default `_build/html`);
 * `site_url`: `"http://127.0.0.1:PORT/"`, a server on loopback for it;
+* `page_paths`: every page of the site, for a test about all of them;
 * `pdf_path`: the book's PDF, `--pdf` (default `_build/pdf/dlmath-book.pdf`);
 * a test with an argument `page_path` runs once per HTML page of the site
   (a path relative to `site_dir`, e.g. `"chapters/04_backprop.html"`), one
@@ -26,6 +27,7 @@ import functools
 import http.server
 import os
 import re
+import shutil
 import threading
 import urllib.parse
 import urllib.request
@@ -102,6 +104,12 @@ def html_pages(site):
     ]
 
 
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # once, not per worker
+        site = session.config.getoption("--site").resolve()
+        shutil.rmtree(site.parent / "screenshots", ignore_errors=True)
+
+
 def pytest_generate_tests(metafunc):
     if "page_path" in metafunc.fixturenames:
         site = metafunc.config.getoption("--site").resolve()
@@ -125,6 +133,12 @@ def site_dir(pytestconfig):
     site = pytestconfig.getoption("--site").resolve()
     html_pages(site)  # fails with what to run when there is no site
     return site
+
+
+@pytest.fixture(scope="session")
+def page_paths(site_dir):
+    """Every page_path, for a test about the whole site."""
+    return html_pages(site_dir)
 
 
 @pytest.fixture(scope="session")
