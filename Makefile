@@ -25,7 +25,7 @@ LOCK   := $(UV) pip compile requirements.in --output-file requirements.txt \
 help:
 	@echo "make book     create .venv, install the pins, build the HTML site"
 	@echo "make test     unit tests + every notebook re-executed by nbval (strict)"
-	@echo "make lint     ruff (lint and format check) over src, tests, tools, notebooks"
+	@echo "make lint     ruff (lint and format check) over src, tests, _ext, dev, notebooks"
 	@echo "make outputs  re-execute every notebook and store its outputs"
 	@echo "make bench    time the notebook suite against an imports-only floor"
 	@echo "make pdf      the whole book as one PDF, _build/pdf/dlmath-book.pdf (after make book)"
@@ -58,7 +58,6 @@ $(UV_STAMP): requirements.txt
 # PYTHONDONTWRITEBYTECODE is set, as on some CI machines, every kernel would
 # otherwise compile sympy and matplotlib again, 2 s more per notebook.
 $(STAMP): $(UV_STAMP) requirements.in requirements.txt pyproject.toml
-	$(BIN)/python tools/check_lock.py
 	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes --only-binary :all: \
 	  --compile-bytecode requirements.txt
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
@@ -80,14 +79,14 @@ lock: $(UV_STAMP)
 	done; done
 	@echo "requirements.txt: wheels for Python $(LOCK_PYTHONS) on $(LOCK_PLATFORMS)"
 
-# The lock agrees with requirements.in; every workflow is valid for GitHub
-# (schema shipped inside check-jsonschema: no network); then the tests.
+# Every workflow is valid for GitHub (schema shipped inside
+# check-jsonschema: no network); then the tests (tests/test_lock.py: the
+# lock pins what requirements.in pins).
 test: $(STAMP) lint
-	$(BIN)/python tools/check_lock.py
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows $(WORKFLOWS)
 	$(BIN)/python -m pytest tests $(NOTEBOOKS) $(NBVAL)
 
-# ruff over src/, tests/, tools/ and the notebooks' code cells, at the
+# ruff over src/, tests/, _ext/, dev/ and the notebooks' code cells, at the
 # 79 columns the page shows (pyproject.toml): lint, then formatting.
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -100,7 +99,7 @@ notebooks: $(STAMP)
 	$(BIN)/python -m pytest $(NOTEBOOKS) $(NBVAL)
 
 outputs: $(STAMP)
-	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+	$(BIN)/python dev/execute_notebooks.py $(NOTEBOOKS)
 
 book: $(STAMP)
 	rm -rf _build/html
@@ -110,7 +109,7 @@ book: $(STAMP)
 # The whole book in _toc.yml order as one PDF, printed offline from _build/html by headless Chrome
 # (no TeX), with an outline and page numbers; also copied into the site as dlmath-book.pdf.
 pdf: $(STAMP)
-	$(BIN)/python tools/book_pdf.py --site _build/html --out _build/pdf/dlmath-book.pdf
+	$(BIN)/python dev/book_pdf.py --site _build/html --out _build/pdf/dlmath-book.pdf
 
 # tests/site: every page of _build/html in the installed headless Chromium
 # ($$CHROME_PATH or /usr/bin/chromium), offline, at 1280 and 390 px, and the
@@ -128,7 +127,7 @@ check-site: $(STAMP)
 # under the same NBVAL flags (passed in, so there is one copy of them).
 BENCH_PAIRS ?= 5
 bench: $(STAMP)
-	$(BIN)/python tools/bench.py --pairs $(BENCH_PAIRS) $(NOTEBOOKS) -- $(NBVAL)
+	$(BIN)/python dev/bench.py --pairs $(BENCH_PAIRS) $(NOTEBOOKS) -- $(NBVAL)
 
 # JupyterLab is installed on demand, constrained by the lock so that it cannot move a pin.
 lab: $(STAMP)
