@@ -118,7 +118,16 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("width", WIDTHS)
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
+    # pytest-check-links gives a link that a page repeats the same node id;
+    # xdist would run it once and report fewer tests than collected.
+    seen, repeated = set(), []
+    for item in list(items):
+        if item.nodeid in seen:
+            repeated.append(item)
+            items.remove(item)
+        seen.add(item.nodeid)
+    config.hook.pytest_deselected(items=repeated)
     # Under xdist (--dist loadgroup) every test of one page runs on one
     # worker, which then opens the page once (see test_pages.visit).
     for item in items:

@@ -270,10 +270,17 @@ def visit(browser, site_url, site_dir, open_page):
 
 def test_formulas_are_typeset(visit, page_path, width):
     seen = visit(page_path, width)
-    assert seen["untypeset"] == [], "formulas left untypeset"
-    assert seen["mathErrors"] == [], "MathJax errors"
-    assert seen["rawTex"] == [], "raw TeX in the text"
-    assert seen["mathjax"] or not seen["math"], "MathJax did not typeset"
+    assert {
+        "untypeset": seen["untypeset"],
+        "MathJax errors": seen["mathErrors"],
+        "raw TeX in the text": seen["rawTex"],
+        "MathJax typeset": seen["mathjax"] or not seen["math"],
+    } == {
+        "untypeset": [],
+        "MathJax errors": [],
+        "raw TeX in the text": [],
+        "MathJax typeset": True,
+    }
 
 
 def test_images_load(visit, page_path, width):
@@ -286,8 +293,13 @@ def test_no_console_error_or_failed_request(visit, page_path, width):
 
 def test_exercises_shown_and_scaffolding_collapsed(visit, page_path, width):
     seen = visit(page_path, width)
-    assert seen["hiddenBlocks"] == [], "exercise or solution hidden"
-    assert seen["notCollapsed"] == [], "hide-input cell not collapsed"
+    assert {
+        "hidden exercises or solutions": seen["hiddenBlocks"],
+        "hide-input cells not collapsed": seen["notCollapsed"],
+    } == {
+        "hidden exercises or solutions": [],
+        "hide-input cells not collapsed": [],
+    }
 
 
 def test_page_does_not_scroll_sideways(visit, page_path, width):
