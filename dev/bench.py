@@ -140,7 +140,7 @@ def main(argv):
         f"ratio {cpu[0] / cpu[1]:.2f}\n"
     )
     slowest = suite[-1][2].split("slowest", 1)[-1].splitlines()[1:]
-    print("slowest (last suite run):", *slowest[: options.top + 1], sep="\n")
+    print("slowest (last suite run):", *slowest[: options.top], sep="\n")
 
 
 if __name__ == "__main__":
