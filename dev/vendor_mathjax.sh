@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Refresh vendor/mathjax from the npm registry (needs npm; the book's build does
-# not: the vendored files are committed). Usage: tools/vendor_mathjax.sh 4.1.3
+# not: the vendored files are committed). Usage: dev/vendor_mathjax.sh 4.1.3
 # Keeps only what the site loads: the TeX-to-CHTML bundle, the extensions it
 # autoloads, the menu and accessibility parts with English speech and Nemeth
 # braille, and the New Computer Modern CHTML font.
 set -euo pipefail
-version=${1:?usage: tools/vendor_mathjax.sh VERSION}
+version=${1:?usage: dev/vendor_mathjax.sh VERSION}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

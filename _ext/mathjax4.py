@@ -3,7 +3,7 @@
 MathJax 4 breaks a display equation that is wider than its column into
 several lines (MathJax 3 cannot: a long equation scrolls sideways, and on a
 phone most of them did). The files are vendored in vendor/mathjax (refreshed
-by tools/vendor_mathjax.sh) and copied to _static/mathjax after the build,
+by dev/vendor_mathjax.sh) and copied to _static/mathjax after the build,
 as sphinx-mathjax-offline does for MathJax 3; nothing is fetched from a CDN.
 They are copied, not put in a _static folder of the book, because
 jupyter-book 1 adds a <script> tag for every .js file it finds there.
@@ -33,7 +33,7 @@ def copy_mathjax(app, exception):
 def use_mathjax4(app, config):
     if not (VENDORED / "tex-chtml.js").is_file():
         raise FileNotFoundError(
-            f"{VENDORED}/tex-chtml.js is missing: run tools/vendor_mathjax.sh"
+            f"{VENDORED}/tex-chtml.js is missing: run dev/vendor_mathjax.sh"
         )
     config.mathjax_path = "mathjax/tex-chtml.js"
     # myst-parser adds its processHtmlClass option to this dict later
