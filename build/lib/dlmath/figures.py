@@ -1,0 +1,86 @@
+"""Figures that are drawn rather than plotted: the computation graph of the
+network of chapter 4, with the Jacobian δ of each edge written on it."""
+
+from __future__ import annotations
+
+
+def network_graph(d_x: str = "D_x", d_a1: str = "D_{a_1}"):
+    """Nodes ``{name: (x, y, label)}`` and edges ``[(source, target, label)]``
+    of the computation graph of problem 4, one example at a time."""
+    nodes = {
+        "x": (0.0, 1.0, rf"$x^{{(i)}}$" "\n" rf"${d_x}\times 1$"),
+        "W1": (0.0, 2.2, rf"$W_1$" "\n" rf"${d_a1}\times {d_x}$"),
+        "b1": (0.0, -0.2, rf"$b_1$" "\n" rf"${d_a1}\times 1$"),
+        "z1": (1.6, 1.0, rf"$z_1$" "\n" rf"${d_a1}\times 1$"),
+        "a1": (3.2, 1.0, rf"$a_1$" "\n" rf"${d_a1}\times 1$"),
+        "w2": (3.2, 2.2, rf"$w_2$" "\n" rf"$1\times {d_a1}$"),
+        "b2": (3.2, -0.2, r"$b_2$" "\n" r"$1\times 1$"),
+        "z2": (4.8, 1.0, r"$z_2$" "\n" r"$1\times 1$"),
+        "yhat": (6.4, 1.0, r"$\hat y^{(i)}$" "\n" r"$1\times 1$"),
+        "y": (6.4, -0.2, r"$y^{(i)}$" "\n" r"$1\times 1$"),
+        "J": (8.0, 1.0, r"$J$" "\n" r"$1\times 1$"),
+    }
+    edges = [
+        ("W1", "z1", r"$\delta_5$"),
+        ("x", "z1", r"$W_1$"),
+        ("b1", "z1", r"$I$"),
+        ("z1", "a1", r"$\delta_4$"),
+        ("a1", "z2", r"$\delta_3$"),
+        ("w2", "z2", r"$a_1^\top$"),
+        ("b2", "z2", r"$1$"),
+        ("z2", "yhat", r"$\delta_2$"),
+        ("yhat", "J", r"$\delta_1$"),
+        ("y", "J", ""),
+    ]
+    return nodes, edges
+
+
+def draw_graph(ax, nodes: dict, edges: list, highlight=()) -> None:
+    """Draw a computation graph on ``ax``: a rounded box per node, an arrow
+    per edge with its label at the midpoint."""
+    for name, (x, y, label) in nodes.items():
+        ax.text(
+            x,
+            y,
+            label,
+            ha="center",
+            va="center",
+            fontsize=10,
+            bbox=dict(
+                boxstyle="round,pad=0.35",
+                fc="#e8f0fb" if name not in highlight else "#fde8c8",
+                ec="#335",
+            ),
+        )
+    for source, target, label in edges:
+        if source not in nodes or target not in nodes:
+            raise ValueError(
+                f"edge {source!r} -> {target!r} names a node that is not in "
+                "nodes"
+            )
+        (x0, y0, _), (x1, y1, _) = nodes[source], nodes[target]
+        ax.annotate(
+            "",
+            xy=(x1, y1),
+            xytext=(x0, y0),
+            arrowprops=dict(
+                arrowstyle="-|>", color="#335", shrinkA=24, shrinkB=24, lw=1.2
+            ),
+        )
+        if label:
+            ax.text(
+                (x0 + x1) / 2,
+                (y0 + y1) / 2 + 0.12,
+                label,
+                ha="center",
+                va="bottom",
+                fontsize=11,
+                color="#a02c2c",
+            )
+    xs = [x for x, _, _ in nodes.values()]
+    ys = [y for _, y, _ in nodes.values()]
+    ax.set(
+        xlim=(min(xs) - 0.7, max(xs) + 0.7),
+        ylim=(min(ys) - 0.6, max(ys) + 0.6),
+    )
+    ax.axis("off")
