@@ -133,7 +133,8 @@ bench: $(STAMP)
 # --ip 0.0.0.0 --port 8888".
 LAB_ARGS ?=
 lab: $(STAMP)
-	$(BIN)/jupyter lab $$(test "$$(id -u)" = 0 && echo --allow-root) $(LAB_ARGS) chapters
+	$(BIN)/jupyter lab --config=dev/jupyter_lab_config.py \
+	  $$(test "$$(id -u)" = 0 && echo --allow-root) $(LAB_ARGS) chapters
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis
