@@ -386,7 +386,7 @@ def _build_finished(app, exception):
             zf.writestr(folder + source.name, text)
         zf.write(wheel, folder + wheel.name)
         zf.writestr(folder + "requirements.txt", lock)
-        title = app.config.project
+        title = app.config.html_title or app.config.project
         zf.writestr(
             folder + "README.md",
             ARCHIVE_README.format(

@@ -113,7 +113,9 @@ def fresh_venv(folder: Path) -> Path:
         check=True,
         env={**os.environ, "UV_PYTHON_DOWNLOADS": "never"},
     )
-    missing = subprocess.run([venv / "bin" / "python", "-c", "import dlmath"])
+    missing = subprocess.run(
+        [venv / "bin" / "python", "-c", "import dlmath"], capture_output=True
+    )
     assert missing.returncode != 0, "the fresh venv already has dlmath"
     subprocess.run(
         [venv / "bin" / "python", "-m", "ipykernel", "install", "--prefix"]
@@ -219,13 +221,38 @@ def test_archive_runs_with_no_site_address(site_dir, tmp_path):
     nbval(notebook, tmp_path / "kernel" / "share" / "jupyter")
 
 
+def test_archive_readme_installs_the_lock_and_the_package(site_dir, tmp_path):
+    with zipfile.ZipFile(site_dir / reader_notebooks.ARCHIVE) as zf:
+        zf.extractall(tmp_path)
+    book = tmp_path / "dlmath-book"
+    readme = (book / "README.md").read_text()
+    assert reader_notebooks.ARCHIVE_INSTALL in readme
+    assert ".venv/bin/jupyter lab" in readme
+    # the README's first command, with uv in place of pip (same lock, same
+    # hash checks, from uv's cache)
+    subprocess.run([sys._base_executable, "-m", "venv", book / ".venv"])
+    subprocess.run(
+        [BIN / "uv", "pip", "install", "--quiet", "--require-hashes"]
+        + ["--python", book / ".venv" / "bin" / "python"]
+        + ["-r", "requirements.txt"],
+        cwd=book,
+        check=True,
+        env={**os.environ, "UV_PYTHON_DOWNLOADS": "never"},
+    )
+    for command in (
+        ["python", "-c", "import dlmath"],
+        ["jupyter", "lab", "-h"],
+    ):
+        command[0] = str(book / ".venv" / "bin" / command[0])
+        subprocess.run(command, check=True, capture_output=True)
+
+
 def test_no_address_says_where_to_get_dlmath(site_dir, tmp_path):
     notebook = site_dir / "_sources" / "chapters" / f"{FROM_ARCHIVE}.ipynb"
     first = "".join(json.loads(notebook.read_text())["cells"][0]["source"])
-    venv = tmp_path / "venv"
-    subprocess.run([sys._base_executable, "-m", "venv", venv], check=True)
+    # the base interpreter, isolated: no dlmath, nothing of the repository
     run = subprocess.run(
-        [venv / "bin" / "python", "-c", first],
+        [sys._base_executable, "-I", "-c", first],
         cwd=tmp_path,
         capture_output=True,
         text=True,
