@@ -85,7 +85,7 @@ lock: $(UV_STAMP)
 test: $(STAMP) lint
 	$(BIN)/python tools/check_lock.py
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows $(WORKFLOWS)
-	$(BIN)/python -m pytest tests $(NOTEBOOKS) $(NBVAL)
+	$(BIN)/python -m pytest tests --ignore=tests/site $(NOTEBOOKS) $(NBVAL)
 
 # ruff over src/, tests/, tools/ and the notebooks' code cells, at the
 # 79 columns the page shows (pyproject.toml): lint, then formatting.
@@ -94,7 +94,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests -n 2
+	$(BIN)/python -m pytest tests --ignore=tests/site -n 2
 
 notebooks: $(STAMP)
 	$(BIN)/python -m pytest $(NOTEBOOKS) $(NBVAL)
@@ -114,6 +114,7 @@ book: $(STAMP)
 # (no TeX), with an outline and page numbers; also copied into the site as dlmath-book.pdf.
 pdf: $(STAMP)
 	$(BIN)/python tools/book_pdf.py --site _build/html --out _build/pdf/dlmath-book.pdf
+	$(BIN)/python _ext/reader_notebooks.py _build/html  # the intro links the PDF now
 
 # Every page of _build/html in an installed headless Chrome/Chromium ($$CHROME_PATH or the usual
 # paths), with no network, at 1280 and 390 px: formulas typeset, images loaded, no console errors,

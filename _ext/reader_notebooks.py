@@ -41,6 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 READER_PACKAGES = ("numpy", "sympy", "matplotlib", "ipykernel")
 ARCHIVE = "dlmath-book.zip"
 PDF = "dlmath-book.pdf"
+PDF_LINK = f'<a href="{PDF}">{PDF}</a>'
+NO_PDF = f"<code>{PDF}</code> (printed by <code>make pdf</code>)"
 
 # MyST that plain Jupyter would show raw; the check after conversion.
 MYST_LEFT = re.compile(
@@ -88,14 +90,20 @@ def _page_context(app, pagename, templatename, context, doctree):
         "every chapter as a notebook, with the package"
     )
     # The PDF is printed from the built site (make pdf), so a plain `make
-    # book` has none: then the intro names the command instead of linking.
-    body = context.get("body", "")
-    link = f'<a href="{PDF}">{PDF}</a>'
+    # book` has none: then the intro names the command instead of linking,
+    # and `make pdf` links it once it is there (link_pdf).
     printed = Path(app.outdir) / PDF, ROOT / "_build" / "pdf" / PDF
-    if link in body and not any(path.exists() for path in printed):
-        context["body"] = body.replace(
-            link, f"<code>{PDF}</code> (printed by <code>make pdf</code>)"
-        )
+    if not any(path.exists() for path in printed):
+        context["body"] = context.get("body", "").replace(PDF_LINK, NO_PDF)
+
+
+def link_pdf(site: Path) -> None:
+    """The intro's link to the PDF, once the PDF is in the site."""
+    if (site / PDF).exists():
+        for page in site.glob("*.html"):
+            text = page.read_text()
+            if NO_PDF in text:
+                page.write_text(text.replace(NO_PDF, PDF_LINK))
 
 
 def build_wheel(outdir: Path) -> Path:
@@ -393,6 +401,10 @@ def _build_finished(app, exception):
                 title=title, wheel=wheel.name, install=ARCHIVE_INSTALL
             ),
         )
+
+
+if __name__ == "__main__":  # make pdf: python _ext/reader_notebooks.py SITE
+    link_pdf(Path(sys.argv[1]))
 
 
 def setup(app):

@@ -260,3 +260,12 @@ def test_no_address_says_where_to_get_dlmath(site_dir, tmp_path):
     message = run.stderr.strip().splitlines()[-1]
     assert message.startswith("ModuleNotFoundError: dlmath is missing: get ")
     assert reader_notebooks.ARCHIVE in message
+
+
+def test_the_intro_links_the_pdf_only_when_it_is_there(site_dir):
+    intro = (site_dir / "intro.html").read_text()
+    if (site_dir / reader_notebooks.PDF).exists():
+        assert reader_notebooks.PDF_LINK in intro
+    else:
+        assert f'href="{reader_notebooks.PDF}"' not in intro
+        assert reader_notebooks.NO_PDF in intro
