@@ -27,6 +27,7 @@ import html
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -113,12 +114,16 @@ def build_wheel(outdir: Path) -> Path:
     outdir.mkdir(parents=True, exist_ok=True)
     for old in outdir.glob("dlmath-*.whl"):
         old.unlink()
+    # setuptools' work folder: a module left there from an earlier build
+    # would go into the wheel
+    shutil.rmtree(ROOT / "build", ignore_errors=True)
     subprocess.run(
         [find_uv_bin(), "build", "--wheel", "--no-build-isolation", "--quiet"]
         + ["--python", sys.executable, "--out-dir", str(outdir), str(ROOT)],
         check=True,
         env={**os.environ, "UV_OFFLINE": "1", "SOURCE_DATE_EPOCH": "0"},
     )
+    shutil.rmtree(ROOT / "build", ignore_errors=True)
     (outdir / ".gitignore").unlink(missing_ok=True)  # uv's, not the site's
     (wheel,) = outdir.glob(f"dlmath-{version()}-*.whl")
     return wheel
