@@ -107,15 +107,19 @@ notebooks: $(STAMP)
 outputs: $(STAMP)
 	$(BIN)/python dev/execute_notebooks.py $(NOTEBOOKS)
 
+# BOOK_URL: the site's address, which each downloaded chapter installs the
+# dlmath wheel from (default: html.baseurl in _config.yml).
+BOOK_URL ?=
 book: $(STAMP)
 	rm -rf _build/html
-	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+	BOOK_URL="$(BOOK_URL)" $(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	@echo "Built the book: open file://$(CURDIR)/_build/html/index.html in a browser."
 
 # The whole book in _toc.yml order as one PDF, printed offline from _build/html by headless Chrome
 # (no TeX), with an outline and page numbers; also copied into the site as dlmath-book.pdf.
 pdf: $(STAMP)
 	$(BIN)/python dev/book_pdf.py --site _build/html --out _build/pdf/dlmath-book.pdf
+	$(BIN)/python _ext/reader_notebooks.py _build/html  # the intro links the PDF now
 
 # tests/site: every page of _build/html in the installed headless Chromium
 # ($$CHROME_PATH or /usr/bin/chromium), offline, at 1280 and 390 px, and the
@@ -135,10 +139,14 @@ BENCH_PAIRS ?= 5
 bench: $(STAMP)
 	$(BIN)/python dev/bench.py --pairs $(BENCH_PAIRS) $(NOTEBOOKS) -- $(NBVAL)
 
-# JupyterLab is installed on demand, constrained by the lock so that it cannot move a pin.
+# JupyterLab and jupyterlab-myst are in the lock (they survive any sync).
+# As root (containers, WSL, cloud machines) jupyter refuses to start without
+# --allow-root; LAB_ARGS passes the rest: make lab LAB_ARGS="--no-browser
+# --ip 0.0.0.0 --port 8888".
+LAB_ARGS ?=
 lab: $(STAMP)
-	$(UV) pip install --quiet --python $(BIN)/python -c requirements.txt -r requirements-lab.txt
-	$(BIN)/jupyter lab chapters
+	$(BIN)/jupyter lab --config=dev/jupyter_lab_config.py \
+	  $$(test "$$(id -u)" = 0 && echo --allow-root) $(LAB_ARGS) chapters
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis
