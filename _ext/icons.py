@@ -1,0 +1,101 @@
+"""Sphinx extension: the theme's icons from a 3 kB font, not 1.6 MB.
+
+pydata-sphinx-theme loads Font Awesome's fontawesome.js (1.49 MB) on every
+page to draw the few icons of its chrome (menu, search, theme switch,
+download, arrows), and its style sheet draws a few more (admonition titles)
+with Font Awesome's solid font (156 kB). templates/static/webpack-macros.html
+drops the script: the theme's style sheet already draws every `fa-*` icon
+class with that font. After the build, this writes _static/icons-solid.woff,
+the solid font cut down to the glyphs the site uses (the icon classes in the
+built pages, those the theme's script adds, and the glyphs the style sheets
+name in a `content` or a variable), and _static/icons.css, which declares
+it under the theme's own font name, so that it replaces the full font (the
+last @font-face wins).
+"""
+
+import re
+from pathlib import Path
+
+from fontTools import subset
+from sphinx.errors import ExtensionError
+
+# pydata-sphinx-theme.js adds a close button to its version banner
+ADDED_BY_SCRIPTS = {"xmark"}
+# the private-use area, where Font Awesome's glyphs are
+GLYPH = r"\\(f[0-9a-f]{3}|e[0-9a-f]{3})"
+# .fa-bars:before,.fa-navicon:before{content:"\f0c9"}
+ICON_RULE = re.compile(
+    r"((?:\.fa-[a-z0-9-]+:before,?)+)\{content:\"" + GLYPH + r"\"\}"
+)
+ANY_CONTENT = re.compile(r"content:\s*\"" + GLYPH + r"\"")
+FONT_FACE = """\
+/* Font Awesome Free 6 solid (https://fontawesome.com, SIL OFL 1.1), cut down
+   by _ext/icons.py to the glyphs this site draws. */
+@font-face {
+  font-family: "Font Awesome 6 Free";
+  font-style: normal;
+  font-weight: 900;
+  font-display: block;
+  src: url(icons-solid.woff) format("woff");
+}
+"""
+
+
+def glyphs_used(styles, pages):
+    """Code points of the solid font that `styles` (CSS text) and `pages`
+    (HTML text) ask for."""
+    by_icon, named = {}, set()
+    for rule in ICON_RULE.finditer(styles):
+        for name in re.findall(r"\.fa-([a-z0-9-]+):before", rule[1]):
+            by_icon[name] = int(rule[2], 16)
+    icon_rules = {m.span() for m in ICON_RULE.finditer(styles)}
+    for m in ANY_CONTENT.finditer(styles):
+        if not any(a <= m.start() < b for a, b in icon_rules):
+            named.add(int(m[1], 16))
+    # the theme's variables hold glyphs as characters: --pst-icon-bell:""
+    named |= {ord(c) for c in re.findall("[\ue000-\uf8ff]", styles)}
+    classes = set(re.findall(r"\bfa-([a-z0-9-]+)", pages)) | ADDED_BY_SCRIPTS
+    missing = ADDED_BY_SCRIPTS - by_icon.keys()
+    if missing:
+        raise ExtensionError(f"no Font Awesome glyph for {sorted(missing)}")
+    return named | {by_icon[name] for name in classes if name in by_icon}
+
+
+def write_icons(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    static = Path(app.outdir) / "_static"
+    styles = "\n".join(p.read_text("utf-8") for p in static.rglob("*.css"))
+    pages = "\n".join(
+        p.read_text("utf-8") for p in Path(app.outdir).rglob("*.html")
+    )
+    codes = glyphs_used(styles, pages)
+    options = subset.Options()
+    options.flavor = "woff"  # zlib: woff2 would need brotli
+    options.layout_features = []
+    options.name_IDs = ["*"]  # the font's licence text stays in the font
+    font = subset.load_font(
+        str(static / "vendor/fontawesome/webfonts/fa-solid-900.ttf"), options
+    )
+    cutter = subset.Subsetter(options)
+    cutter.populate(unicodes=codes)
+    cutter.subset(font)
+    subset.save_font(font, str(static / "icons-solid.woff"), options)
+    (static / "icons.css").write_text(FONT_FACE)
+    # the theme copies the script anyway; no page loads it now
+    for stale in (static / "scripts").glob("fontawesome.js*"):
+        stale.unlink()
+
+
+def add_templates(app, config):
+    config.templates_path = [
+        str(Path(__file__).parent / "templates"),
+        *config.templates_path,
+    ]
+
+
+def setup(app):
+    app.connect("config-inited", add_templates)
+    app.add_css_file("icons.css")
+    app.connect("build-finished", write_icons)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
