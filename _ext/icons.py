@@ -21,6 +21,11 @@ from sphinx.errors import ExtensionError
 
 # pydata-sphinx-theme.js adds a close button to its version banner
 ADDED_BY_SCRIPTS = {"xmark"}
+# classes that size or move an icon rather than name one
+MODIFIER = re.compile(
+    r"(\d*x[sl]?|\dx|lg|sm|fw|ul|li|border|inverse|spin|pulse|beat|fade|"
+    r"bounce|shake|flip.*|rotate.*|stack.*|pull-.*)"
+)
 # the private-use area, where Font Awesome's glyphs are
 GLYPH = r"\\(f[0-9a-f]{3}|e[0-9a-f]{3})"
 # .fa-bars:before,.fa-navicon:before{content:"\f0c9"}
@@ -42,8 +47,8 @@ FONT_FACE = """\
 
 
 def glyphs_used(styles, pages):
-    """Code points of the solid font that `styles` (CSS text) and `pages`
-    (HTML text) ask for."""
+    """Code points of the solid font that `pages` (HTML text) draw with
+    solid icon classes, and those `styles` (CSS text) name otherwise."""
     by_icon, named = {}, set()
     for rule in ICON_RULE.finditer(styles):
         for name in re.findall(r"\.fa-([a-z0-9-]+):before", rule[1]):
@@ -54,11 +59,20 @@ def glyphs_used(styles, pages):
             named.add(int(m[1], 16))
     # the theme's variables hold glyphs as characters: --pst-icon-bell:""
     named |= {ord(c) for c in re.findall("[\ue000-\uf8ff]", styles)}
-    classes = set(re.findall(r"\bfa-([a-z0-9-]+)", pages)) | ADDED_BY_SCRIPTS
+    solid = set(ADDED_BY_SCRIPTS)
+    for classes in re.findall(r'class="([^"]*)"', pages):
+        names = classes.split()
+        if "fa-solid" not in names and "fas" not in names:
+            continue
+        for name in (n[3:] for n in names if n.startswith("fa-")):
+            if name in by_icon:
+                solid.add(name)
+            elif name != "solid" and not MODIFIER.fullmatch(name):
+                raise ExtensionError(f"no Font Awesome icon fa-{name}")
     missing = ADDED_BY_SCRIPTS - by_icon.keys()
     if missing:
         raise ExtensionError(f"no Font Awesome glyph for {sorted(missing)}")
-    return named | {by_icon[name] for name in classes if name in by_icon}
+    return {by_icon[name] for name in solid}, named
 
 
 def write_icons(app, exception):
@@ -69,7 +83,8 @@ def write_icons(app, exception):
     pages = "\n".join(
         p.read_text("utf-8") for p in Path(app.outdir).rglob("*.html")
     )
-    codes = glyphs_used(styles, pages)
+    drawn, named = glyphs_used(styles, pages)
+    codes = drawn | named
     options = subset.Options()
     options.flavor = "woff"  # zlib: woff2 would need brotli
     options.layout_features = []
@@ -80,6 +95,11 @@ def write_icons(app, exception):
     cutter = subset.Subsetter(options)
     cutter.populate(unicodes=codes)
     cutter.subset(font)
+    lacking = drawn - set(font.getBestCmap())
+    if lacking:  # the pages would show these icons as empty boxes
+        raise ExtensionError(
+            f"the solid icon font has no glyph for {sorted(map(hex, lacking))}"
+        )
     subset.save_font(font, str(static / "icons-solid.woff"), options)
     (static / "icons.css").write_text(FONT_FACE)
     # the theme copies the script anyway; no page loads it now

@@ -35,7 +35,7 @@ import pytest
 
 RUNS = int(os.environ.get("PERF_RUNS", "3"))
 CONFIGS = {"1280": (1280, 900, 1), "390 x4": (390, 844, 4)}
-QUIET_MS = 1500  # no long task for this long (times the CPU slow-down)
+QUIET_MS = 1000  # no long task for this long (times the CPU slow-down)
 LIMIT_MS = 45000  # a load is cut off here (times 1, or 2 when slowed)
 
 # Installed before the page's own scripts: watches every frame until the
