@@ -7,24 +7,21 @@ from pathlib import Path
 
 SEARCH_WORD = "gradient"  # in every chapter
 
-# The first screen's formulas, once MathJax is done with them.
+# The first screen's formulas still untypeset once MathJax has had 20 s for
+# them (ui/lazy typesets what it sees in an idle callback, after startup).
 FIRST_SCREEN_JS = r"""
 async () => {
-  for (let t = 0; t < 30000; t += 100) {
-    if (window.MathJax && MathJax.startup && MathJax.startup.promise) break;
-    if (!document.querySelector('script[src*="mathjax"]')) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  if (window.MathJax && MathJax.startup && MathJax.startup.promise)
-    await MathJax.startup.promise;
-  await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 200)));
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const raw = /\\\(|\\\[|\$\$/;
-  return [...document.querySelectorAll('.math')].filter((el) => {
-    const r = el.getBoundingClientRect();
-    if (!(r.width > 0 && r.bottom > 0 && r.top < innerHeight)) return false;
-    const box = el.querySelector('mjx-container');
-    return !box || box.querySelector('mjx-lazy') || raw.test(el.innerText);
-  }).map((el) => el.textContent.slice(0, 60));
+  const untypeset = () => [...document.querySelectorAll('.math')]
+    .filter((el) => {
+      const r = el.getBoundingClientRect();
+      if (!(r.width > 0 && r.bottom > 0 && r.top < innerHeight)) return false;
+      const box = el.querySelector('mjx-container');
+      return !box || box.querySelector('mjx-lazy') || raw.test(el.innerText);
+    }).map((el) => el.textContent.slice(0, 60));
+  for (let t = 0; t < 20000 && untypeset().length; t += 100) await sleep(100);
+  return untypeset();
 }
 """
 
