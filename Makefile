@@ -20,12 +20,13 @@ LOCK   := $(UV) pip compile requirements.in --output-file requirements.txt \
           --universal --python-version 3.11 --generate-hashes \
           --custom-compile-command "make lock" --quiet $(LOCK_FLAGS)
 
-.PHONY: help venv lock test lint unit notebooks outputs book pdf bench lab check-site clean
+.PHONY: help venv lock test lint unit doctest notebooks outputs book pdf bench lab check-site clean
 
 help:
 	@echo "make book     create .venv, install the pins, build the HTML site"
 	@echo "make test     unit tests + every notebook re-executed by nbval (strict)"
-	@echo "make lint     ruff (lint and format check) over src, tests, tools, notebooks"
+	@echo "make lint     ruff (lint and format check) over src, tests, _ext, dev, notebooks"
+	@echo "make doctest  run the examples in dlmath's docstrings (part of make test)"
 	@echo "make outputs  re-execute every notebook and store its outputs"
 	@echo "make bench    time the notebook suite against an imports-only floor"
 	@echo "make pdf      the whole book as one PDF, _build/pdf/dlmath-book.pdf (after make book)"
@@ -58,7 +59,6 @@ $(UV_STAMP): requirements.txt
 # PYTHONDONTWRITEBYTECODE is set, as on some CI machines, every kernel would
 # otherwise compile sympy and matplotlib again, 2 s more per notebook.
 $(STAMP): $(UV_STAMP) requirements.in requirements.txt pyproject.toml
-	$(BIN)/python tools/check_lock.py
 	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes --only-binary :all: \
 	  --compile-bytecode requirements.txt
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
@@ -80,27 +80,32 @@ lock: $(UV_STAMP)
 	done; done
 	@echo "requirements.txt: wheels for Python $(LOCK_PYTHONS) on $(LOCK_PLATFORMS)"
 
-# The lock agrees with requirements.in; every workflow is valid for GitHub
-# (schema shipped inside check-jsonschema: no network); then the tests.
+# Every workflow is valid for GitHub (schema shipped inside
+# check-jsonschema: no network); then the tests (tests/test_lock.py: the
+# lock pins what requirements.in pins).
 test: $(STAMP) lint
-	$(BIN)/python tools/check_lock.py
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows $(WORKFLOWS)
 	$(BIN)/python -m pytest tests $(NOTEBOOKS) $(NBVAL)
+	$(MAKE) --no-print-directory doctest
 
-# ruff over src/, tests/, tools/ and the notebooks' code cells, at the
+# ruff over src/, tests/, _ext/, dev/ and the notebooks' code cells, at the
 # 79 columns the page shows (pyproject.toml): lint, then formatting.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-unit: $(STAMP)
+unit: $(STAMP) doctest
 	$(BIN)/python -m pytest tests -n 2
+
+# the examples in dlmath's docstrings, which the API page (api.md) shows
+doctest: $(STAMP)
+	$(BIN)/python -m pytest --doctest-modules src/dlmath -q
 
 notebooks: $(STAMP)
 	$(BIN)/python -m pytest $(NOTEBOOKS) $(NBVAL)
 
 outputs: $(STAMP)
-	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+	$(BIN)/python dev/execute_notebooks.py $(NOTEBOOKS)
 
 book: $(STAMP)
 	rm -rf _build/html
@@ -110,19 +115,25 @@ book: $(STAMP)
 # The whole book in _toc.yml order as one PDF, printed offline from _build/html by headless Chrome
 # (no TeX), with an outline and page numbers; also copied into the site as dlmath-book.pdf.
 pdf: $(STAMP)
-	$(BIN)/python tools/book_pdf.py --site _build/html --out _build/pdf/dlmath-book.pdf
+	$(BIN)/python dev/book_pdf.py --site _build/html --out _build/pdf/dlmath-book.pdf
 
-# Every page of _build/html in an installed headless Chrome/Chromium ($$CHROME_PATH or the usual
-# paths), with no network, at 1280 and 390 px: formulas typeset, images loaded, no console errors,
-# internal links resolve, nothing wider than its column; screenshots in _build/screenshots; the PDF.
+# tests/site: every page of _build/html in the installed headless Chromium
+# ($$CHROME_PATH or /usr/bin/chromium), offline, at 1280 and 390 px, and the
+# PDF; pytest-check-links checks every link and #anchor of the built pages
+# (links to other hosts are not followed: the check runs offline). Each
+# page's tests stay on one xdist worker (loadgroup), which opens it once.
+SITE := _build/html
+SITE_PDF := _build/pdf/dlmath-book.pdf
 check-site: $(STAMP)
-	$(BIN)/python tools/check_site.py --site _build/html --pdf _build/pdf/dlmath-book.pdf
+	$(BIN)/python -m pytest tests/site --site $(SITE) --pdf $(SITE_PDF) \
+	  $(SITE) --check-links --check-anchors --links-ext html \
+	  --check-links-ignore '^https?://' -n 2 --dist loadgroup
 
 # The suite against an imports-only floor, in BENCH_PAIRS alternating pairs
 # under the same NBVAL flags (passed in, so there is one copy of them).
 BENCH_PAIRS ?= 5
 bench: $(STAMP)
-	$(BIN)/python tools/bench.py --pairs $(BENCH_PAIRS) $(NOTEBOOKS) -- $(NBVAL)
+	$(BIN)/python dev/bench.py --pairs $(BENCH_PAIRS) $(NOTEBOOKS) -- $(NBVAL)
 
 # JupyterLab is installed on demand, constrained by the lock so that it cannot move a pin.
 lab: $(STAMP)

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Refresh vendor/mathjax from the npm registry (needs npm; the book's build does
-# not: the vendored files are committed). Usage: tools/vendor_mathjax.sh 4.1.3
+# not: the vendored files are committed). Usage: dev/vendor_mathjax.sh 4.1.3
 # Keeps only what the site loads: MathJax's separate components (startup, core,
 # TeX input and the extensions it autoloads, CHTML output, lazy typesetting;
-# the site loads these, not the combined bundle, see tools/mathjax4.py), the
+# the site loads these, not the combined bundle, see _ext/mathjax4.py), the
 # menu and accessibility parts with English speech and Nemeth braille
 # (loaded when a reader asks for them), and the New Computer Modern font.
 set -euo pipefail
-version=${1:?usage: tools/vendor_mathjax.sh VERSION}
+version=${1:?usage: dev/vendor_mathjax.sh VERSION}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

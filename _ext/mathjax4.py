@@ -4,7 +4,7 @@ display maths broken into lines, speech and Braille when a reader asks.
 MathJax 4 breaks a display equation that is wider than its column into
 several lines (MathJax 3 cannot: a long equation scrolls sideways, and on a
 phone most of them did). The files are vendored in vendor/mathjax (refreshed
-by tools/vendor_mathjax.sh) and copied to _static/mathjax after the build;
+by dev/vendor_mathjax.sh) and copied to _static/mathjax after the build;
 nothing is fetched from a CDN. They are copied, not put in a _static folder
 of the book, because jupyter-book 1 adds a <script> tag for every .js file
 it finds there.
@@ -18,10 +18,12 @@ The page loads MathJax's separate components, not the combined bundle
   * a11y/assistive-mml gives every formula a hidden MathML copy, which
     screen readers read (as with MathJax 3);
   * the speech engine, Braille and the keyboard explorer (1.6 MB with their
-    rules and worker) load only when asked: from the menu (right click or
-    the context-menu key on a formula; MathJax keeps the choice), or when a
-    formula takes the keyboard focus. Never from file://, where MathJax's
-    speech worker cannot start (browsers refuse workers there).
+    rules and worker) load only when a reader asks for them in MathJax's
+    menu (right click, or the context-menu key on a focused formula);
+    MathJax keeps the choice, and from the next page on every formula is
+    typeset at once with them (STORED_SPEECH_JS says why). Off by default,
+    they also keep file:// pages free of errors: browsers refuse MathJax's
+    speech worker there.
 """
 
 from pathlib import Path
@@ -94,7 +96,7 @@ def copy_mathjax(app, exception):
 def use_mathjax4(app, config):
     if not (VENDORED / "startup.js").is_file():
         raise FileNotFoundError(
-            f"{VENDORED}/startup.js is missing: run tools/vendor_mathjax.sh"
+            f"{VENDORED}/startup.js is missing: run dev/vendor_mathjax.sh"
         )
     config.mathjax_path = ENTRY
     # myst-parser adds its processHtmlClass option to this dict later

@@ -1,11 +1,11 @@
 """The whole book as one PDF, printed offline by headless Chrome; no TeX.
 
-Usage: .venv/bin/python tools/book_pdf.py [--site _build/html]
+Usage: .venv/bin/python dev/book_pdf.py [--site _build/html]
                                           [--out _build/pdf/dlmath-book.pdf]
 
 After `make book`. Every page of `_toc.yml` (the root, then each part's
 chapters, in order) is opened from the built site on 127.0.0.1 with the
-network off (tools/site_browser.py: an installed Chrome or Chromium, found
+network off (dev/site_browser.py: an installed Chrome or Chromium, found
 through $CHROME_PATH or the usual paths), MathJax is awaited, a print style
 sheet is injected (no sidebars, buttons, search or prev/next; code wraps;
 figures, wide formulas and tables scaled to the page), collapsed code cells
@@ -19,7 +19,12 @@ page.pdf(outline=True, tagged=True). pypdf then merges the pages and builds:
   * page numbers running through the whole book, stamped from a second,
     numbers-only PDF that Chromium prints once the page count is known.
 The PDF is written to --out and copied to the site as dlmath-book.pdf, so the
-deployed book serves it. `make check-site` checks it.
+deployed book serves it. `make check-site` checks it (tests/site/test_pdf.py).
+
+Why not jupyter-book's own route: `jupyter-book build . --builder pdfhtml`
+(jupyter-book 1.0.4) crashes on this book in its singlehtml build with
+"NotImplementedError: ... departing unknown node type: HideCodeCellNode"
+(myst-nb's node for a `hide-input` cell).
 """
 
 import argparse

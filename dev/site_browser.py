@@ -1,10 +1,11 @@
 """The built site in an installed headless Chrome, with the network off.
 
-Shared by tools/check_site.py and tools/book_pdf.py. The browser is an
-installed Chrome or Chromium, never playwright's own download: the one named
-by the environment variable CHROME_PATH, else the first of CHROME_PATHS that
-exists. The site is served from 127.0.0.1 and every request to any other host
-is aborted (and recorded), so nothing a page does can reach the network.
+Used by dev/book_pdf.py only (tests/site has its own fixtures). The browser
+is an installed Chrome or Chromium, never playwright's own download: the one
+named by the environment variable CHROME_PATH, else the first of
+CHROME_PATHS that exists. The site is served from 127.0.0.1 and every
+request to any other host is aborted (and recorded), so nothing a page does
+can reach the network.
 """
 
 import contextlib
