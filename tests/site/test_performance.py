@@ -20,7 +20,8 @@ formula left untypeset on the screen looked at, once the page is quiet.
 
 With PERF_BASELINE_SITE=path/to/another/build, the same run measures that
 site too (loads alternate between the two), and the table shows both.
-The table is printed at the end and written to _build/performance.md.
+The table is printed at the end and written to _build/performance.md
+(_build/performance-gwN.md from each xdist worker).
 """
 
 import functools
@@ -131,13 +132,15 @@ def print_table(request, site_dir):
     if not ROWS:
         return
     lines = table(ROWS)
-    out = Path(site_dir).parent / "performance.md"
+    # under xdist each worker measures some pages: one file per worker
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    name = f"performance-{worker}.md" if worker else "performance.md"
+    out = Path(site_dir).parent / name
     out.write_text("\n".join(lines) + "\n")
-    writer = request.config.pluginmanager.get_plugin("terminalreporter")
-    writer.write_line("")
-    for line in lines:
-        writer.write_line(line)
-    writer.write_line(f"(written to {out})")
+    # past pytest's output capture, so that the table shows in the log
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        print("\n" + "\n".join(lines) + f"\n(written to {out})")
 
 
 def load_once(browser, url, config):
