@@ -52,8 +52,10 @@ CHROMIUM_FLAGS = (
     "--proxy-bypass-list=127.0.0.1;localhost",
 )
 
-# Resolves when MathJax (3 or 4) has typeset the page, at once on a page
-# without maths. MathJax is loaded with `defer` only where a page has maths.
+# Resolves when MathJax (3 or 4) has typeset every formula of the page
+# (those that lazy typesetting leaves until they are scrolled to included),
+# at once on a page without maths. MathJax is loaded with `defer` only where
+# a page has maths.
 MATHJAX_READY_JS = r"""
 async (timeoutMs) => {
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -64,8 +66,13 @@ async (timeoutMs) => {
     await sleep(50);
   if (!ready()) return hasScript ? 'MathJax did not start' : 'no MathJax';
   const late = sleep(timeoutMs).then(() => 'timeout');
-  const done = await Promise.race([MathJax.startup.promise.then(() => 'ok'),
-                                   late]);
+  // ui/lazy typesets a formula only when it nears the window: ask for all
+  const all = () => {
+    const doc = MathJax.startup.document;
+    return doc.lazyTypesetAll ? doc.lazyTypesetAll() : null;
+  };
+  const done = await Promise.race(
+    [MathJax.startup.promise.then(all).then(() => 'ok'), late]);
   return done === 'ok' ? 'typeset' : 'MathJax did not finish typesetting';
 }
 """

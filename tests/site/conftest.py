@@ -60,7 +60,9 @@ CHROMIUM_FLAGS = [
     "--proxy-server=http://127.0.0.1:9",
     "--proxy-bypass-list=127.0.0.1;localhost",
 ]
-# Resolves when MathJax has typeset the page, at once on a page without it.
+# Resolves when MathJax has typeset every formula of the page (those that
+# lazy typesetting leaves until they are scrolled to included), at once on
+# a page without it.
 MATHJAX_READY_JS = r"""
 async (timeoutMs) => {
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -71,8 +73,13 @@ async (timeoutMs) => {
     await sleep(50);
   if (!ready()) return hasScript ? 'MathJax did not start' : 'no MathJax';
   const late = sleep(timeoutMs).then(() => 'timeout');
-  const done = await Promise.race([MathJax.startup.promise.then(() => 'ok'),
-                                   late]);
+  // ui/lazy typesets a formula only when it nears the window: ask for all
+  const all = () => {
+    const doc = MathJax.startup.document;
+    return doc.lazyTypesetAll ? doc.lazyTypesetAll() : null;
+  };
+  const done = await Promise.race(
+    [MathJax.startup.promise.then(all).then(() => 'ok'), late]);
   return done === 'ok' ? 'typeset' : 'MathJax did not finish typesetting';
 }
 """
