@@ -25,7 +25,7 @@ LOCK   := $(UV) pip compile requirements.in --output-file requirements.txt \
 help:
 	@echo "make book     create .venv, install the pins, build the HTML site"
 	@echo "make test     unit tests + every notebook re-executed by nbval (strict)"
-	@echo "make lint     ruff (lint and format check) over src, tests, tools, notebooks"
+	@echo "make lint     ruff (lint and format check) over src, tests, _ext, dev, notebooks"
 	@echo "make doctest  run the examples in dlmath's docstrings (part of make test)"
 	@echo "make outputs  re-execute every notebook and store its outputs"
 	@echo "make bench    time the notebook suite against an imports-only floor"
@@ -59,7 +59,6 @@ $(UV_STAMP): requirements.txt
 # PYTHONDONTWRITEBYTECODE is set, as on some CI machines, every kernel would
 # otherwise compile sympy and matplotlib again, 2 s more per notebook.
 $(STAMP): $(UV_STAMP) requirements.in requirements.txt pyproject.toml
-	$(BIN)/python tools/check_lock.py
 	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes --only-binary :all: \
 	  --compile-bytecode requirements.txt
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
@@ -81,15 +80,15 @@ lock: $(UV_STAMP)
 	done; done
 	@echo "requirements.txt: wheels for Python $(LOCK_PYTHONS) on $(LOCK_PLATFORMS)"
 
-# The lock agrees with requirements.in; every workflow is valid for GitHub
-# (schema shipped inside check-jsonschema: no network); then the tests.
+# Every workflow is valid for GitHub (schema shipped inside
+# check-jsonschema: no network); then the tests (tests/test_lock.py: the
+# lock pins what requirements.in pins).
 test: $(STAMP) lint
-	$(BIN)/python tools/check_lock.py
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows $(WORKFLOWS)
 	$(BIN)/python -m pytest tests $(NOTEBOOKS) $(NBVAL)
 	$(MAKE) --no-print-directory doctest
 
-# ruff over src/, tests/, tools/ and the notebooks' code cells, at the
+# ruff over src/, tests/, _ext/, dev/ and the notebooks' code cells, at the
 # 79 columns the page shows (pyproject.toml): lint, then formatting.
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -106,11 +105,14 @@ notebooks: $(STAMP)
 	$(BIN)/python -m pytest $(NOTEBOOKS) $(NBVAL)
 
 outputs: $(STAMP)
-	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+	$(BIN)/python dev/execute_notebooks.py $(NOTEBOOKS)
 
+# BOOK_URL: the site's address, which each downloaded chapter installs the
+# dlmath wheel from (default: html.baseurl in _config.yml).
+BOOK_URL ?=
 book: $(STAMP)
 	rm -rf _build/html
-	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+	BOOK_URL="$(BOOK_URL)" $(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	@echo "Built the book: open file://$(CURDIR)/_build/html/index.html in a browser."
 
 # The whole book as one PDF, typeset by Sphinx's LaTeX builder and xelatex
@@ -129,6 +131,7 @@ pdf: $(STAMP)
 	mkdir -p _build/pdf
 	cp _build/latex/dlmath-book.pdf _build/pdf/dlmath-book.pdf
 	cp _build/pdf/dlmath-book.pdf _build/html/dlmath-book.pdf
+	$(BIN)/python _ext/reader_notebooks.py _build/html  # the intro links the PDF now
 
 # tests/site: every page of _build/html in the installed headless Chromium
 # ($$CHROME_PATH or /usr/bin/chromium), offline, at 1280 and 390 px, and the
@@ -146,12 +149,16 @@ check-site: $(STAMP)
 # under the same NBVAL flags (passed in, so there is one copy of them).
 BENCH_PAIRS ?= 5
 bench: $(STAMP)
-	$(BIN)/python tools/bench.py --pairs $(BENCH_PAIRS) $(NOTEBOOKS) -- $(NBVAL)
+	$(BIN)/python dev/bench.py --pairs $(BENCH_PAIRS) $(NOTEBOOKS) -- $(NBVAL)
 
-# JupyterLab is installed on demand, constrained by the lock so that it cannot move a pin.
+# JupyterLab and jupyterlab-myst are in the lock (they survive any sync).
+# As root (containers, WSL, cloud machines) jupyter refuses to start without
+# --allow-root; LAB_ARGS passes the rest: make lab LAB_ARGS="--no-browser
+# --ip 0.0.0.0 --port 8888".
+LAB_ARGS ?=
 lab: $(STAMP)
-	$(UV) pip install --quiet --python $(BIN)/python -c requirements.txt -r requirements-lab.txt
-	$(BIN)/jupyter lab chapters
+	$(BIN)/jupyter lab --config=dev/jupyter_lab_config.py \
+	  $$(test "$$(id -u)" = 0 && echo --allow-root) $(LAB_ARGS) chapters
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis

@@ -33,7 +33,8 @@ def test_every_code_cell_was_executed_once_in_order(path):
         f"{path.name}: code cell {counts.index(None)} was never executed"
     )
     assert counts == list(range(1, len(counts) + 1)), (
-        f"{path.name}: execution counts {counts} are not one clean run"
+        f"{path.name}: execution counts {counts} are not one clean run "
+        "(run by hand and saved?); restore a clean run with: make outputs"
     )
 
 

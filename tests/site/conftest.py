@@ -5,6 +5,7 @@ test` does not collect it. Fixtures (names other tests rely on):
 
 * `site_dir`: the built site, `--site` (default `_build/html`);
 * `site_url`: `"http://127.0.0.1:PORT/"`, a server on loopback for it;
+* `page_paths`: every page of the site, for a test about all of them;
 * `pdf_path`: the book's PDF, `--pdf` (default `_build/pdf/dlmath-book.pdf`);
 * a test with an argument `page_path` runs once per HTML page of the site
   (a path relative to `site_dir`, e.g. `"chapters/04_backprop.html"`), one
@@ -26,6 +27,7 @@ import functools
 import http.server
 import os
 import re
+import shutil
 import threading
 import urllib.parse
 import urllib.request
@@ -58,7 +60,9 @@ CHROMIUM_FLAGS = [
     "--proxy-server=http://127.0.0.1:9",
     "--proxy-bypass-list=127.0.0.1;localhost",
 ]
-# Resolves when MathJax has typeset the page, at once on a page without it.
+# Resolves when MathJax has typeset every formula of the page (those that
+# lazy typesetting leaves until they are scrolled to included), at once on
+# a page without it.
 MATHJAX_READY_JS = r"""
 async (timeoutMs) => {
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -69,8 +73,13 @@ async (timeoutMs) => {
     await sleep(50);
   if (!ready()) return hasScript ? 'MathJax did not start' : 'no MathJax';
   const late = sleep(timeoutMs).then(() => 'timeout');
-  const done = await Promise.race([MathJax.startup.promise.then(() => 'ok'),
-                                   late]);
+  // ui/lazy typesets a formula only when it nears the window: ask for all
+  const all = () => {
+    const doc = MathJax.startup.document;
+    return doc.lazyTypesetAll ? doc.lazyTypesetAll() : null;
+  };
+  const done = await Promise.race(
+    [MathJax.startup.promise.then(all).then(() => 'ok'), late]);
   return done === 'ok' ? 'typeset' : 'MathJax did not finish typesetting';
 }
 """
@@ -102,6 +111,12 @@ def html_pages(site):
     ]
 
 
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # once, not per worker
+        site = session.config.getoption("--site").resolve()
+        shutil.rmtree(site.parent / "screenshots", ignore_errors=True)
+
+
 def pytest_generate_tests(metafunc):
     if "page_path" in metafunc.fixturenames:
         site = metafunc.config.getoption("--site").resolve()
@@ -110,7 +125,16 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("width", WIDTHS)
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
+    # pytest-check-links gives a link that a page repeats the same node id;
+    # xdist would run it once and report fewer tests than collected.
+    seen, repeated = set(), []
+    for item in list(items):
+        if item.nodeid in seen:
+            repeated.append(item)
+            items.remove(item)
+        seen.add(item.nodeid)
+    config.hook.pytest_deselected(items=repeated)
     # Under xdist (--dist loadgroup) every test of one page runs on one
     # worker, which then opens the page once (see test_pages.visit).
     for item in items:
@@ -125,6 +149,12 @@ def site_dir(pytestconfig):
     site = pytestconfig.getoption("--site").resolve()
     html_pages(site)  # fails with what to run when there is no site
     return site
+
+
+@pytest.fixture(scope="session")
+def page_paths(site_dir):
+    """Every page_path, for a test about the whole site."""
+    return html_pages(site_dir)
 
 
 @pytest.fixture(scope="session")

@@ -1,9 +1,332 @@
-"""Every page of the site, opened in the browser at each width."""
+"""What a reader would see broken on each page, at 1280 and 390 px.
+
+Each page is opened once per width (the `visit` fixture) in the installed
+Chromium with the network off; the probes below read what it shows and the
+tests assert on it:
+  * every formula typeset by MathJax: each `.math` element holds an
+    mjx-container, MathJax reports no merror and no undefined macro, and no
+    raw TeX (`\\frac`, `$$`, ...) is left in the text;
+  * every image loaded (lazy ones made eager first);
+  * no console error, uncaught exception, failed, blocked or HTTP-error
+    request;
+  * every exercise and solution visible, every `hide-input` cell collapsed;
+  * layout: code (every `pre` outside outputs), outputs (each child of
+    `.cell_output` but maths), display equations and tables, each measured
+    against its own box and the article column (scrollWidth > clientWidth
+    + 1, or something it draws ends more than 1 px to the right); at 1280
+    px none may overflow, at 390 px at most PHONE_MAX_EQUATION_SHARE of the
+    book's display equations may (code, outputs and tables may scroll
+    sideways on a phone); the page itself never scrolls sideways;
+  * the dark theme applies (another background than the light one).
+Full-page screenshots, light and dark, go to _build/screenshots/WIDTH-THEME/
+(JPEG, in parts of SHOT_HEIGHT px). Links and #anchors: pytest-check-links
+(Makefile, check-site).
+"""
+
+import pytest
+
+CATEGORIES = ("code", "outputs", "equations", "tables")
+PHONE_MAX_EQUATION_SHARE = 0.05  # of all display equations, at 390 px
+TEXT_CHARS = 60  # of an overflowing element, in a failure's message
+SHOT_HEIGHT = 10000  # px per screenshot file
+SHOT_QUALITY = 85  # JPEG: encodes faster than PNG; text stays legible
+
+CHECK_JS = r"""
+async (mathjaxState) => {
+  const out = {};
+  const short = (text, n) => text.replace(/\s+/g, ' ').trim().slice(0, n);
+  const maths = [...document.querySelectorAll('.math')];
+  out.math = maths.length;
+  out.mathjax = mathjaxState === 'typeset';
+  out.mathErrors = [];
+  if (mathjaxState !== 'typeset' && mathjaxState !== 'no MathJax')
+    out.mathErrors.push(mathjaxState);
+  if (out.mathjax) {
+    // MathJax's own internal MathML: merror nodes (TeX syntax errors) and
+    // the red mtext that `noundefined` puts in place of an undefined macro.
+    const doc = MathJax.startup.document;
+    for (const item of (doc && doc.math) || []) {
+      if (!item.root || !item.root.walkTree) continue;
+      item.root.walkTree((node) => {
+        const tex = JSON.stringify(item.math.slice(0, 80));
+        if (node.isKind('merror')) out.mathErrors.push('merror in ' + tex);
+        if (node.isKind('mtext')
+            && node.attributes.get('mathcolor') === 'red') {
+          const text = node.childNodes
+            .map((c) => (c.getText ? c.getText() : '')).join('');
+          if (text.startsWith('\\'))
+            out.mathErrors.push('undefined macro ' + text + ' in ' + tex);
+        }
+      });
+    }
+  }
+  for (const e of document.querySelectorAll('mjx-merror, [data-mjx-error]'))
+    out.mathErrors.push('mjx-merror: ' + (e.getAttribute('data-mjx-error')
+                                          || e.textContent).slice(0, 120));
+  out.untypeset = maths.filter((m) => !m.querySelector('mjx-container'))
+                       .map((m) => short(m.textContent, 80));
+  out.mathErrors = [...new Set(out.mathErrors)];
+  // Raw TeX left in the visible text (outside code and typeset maths).
+  const skip = 'pre, code, script, style, textarea, mjx-container, '
+             + 'mjx-assistive-mml, .math';
+  const rawTex = new RegExp(String.raw`\\(?:frac|sum|prod|int|partial|nabla`
+    + String.raw`|mathbf|mathrm|operatorname|begin|end|left|right|top|alpha`
+    + String.raw`|beta|eta|lambda|sigma|theta|epsilon|sqrt|cdot|times|in|le`
+    + String.raw`|ge)\b|\$\$|\\\(|\\\[`);
+  out.rawTex = [];
+  const walker = document.createTreeWalker(document.body,
+                                           NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const p = n.parentElement;
+    if (!p || p.closest(skip)) continue;
+    if (rawTex.test(n.textContent)) out.rawTex.push(short(n.textContent, 100));
+  }
+  // Images: load lazy ones now, wait for all; each must have a real size.
+  const imgs = [...document.images];
+  for (const img of imgs) if (img.loading === 'lazy') img.loading = 'eager';
+  await Promise.all(imgs.map((img) => img.complete ? null
+    : new Promise((r) => { img.addEventListener('load', r);
+                           img.addEventListener('error', r);
+                           setTimeout(r, 15000); })));
+  out.images = imgs.length;
+  out.brokenImages = imgs.filter((i) => !(i.complete && i.naturalWidth > 0))
+                         .map((i) => i.getAttribute('src'));
+  // Problem statements and solutions readable; scaffolding collapsed.
+  const blocks = [...document.querySelectorAll('div.exercise, div.solution')];
+  out.exercises = blocks.length;
+  out.hiddenBlocks = blocks
+    .filter((b) => !b.checkVisibility() || b.closest('details:not([open])'))
+    .map((b) => (b.id || b.className) + ': ' + short(b.textContent, 60));
+  const hideInput = [...document.querySelectorAll('.cell.tag_hide-input')];
+  out.hideInput = hideInput.length;
+  out.notCollapsed = hideInput.filter((c) => {
+    const src = c.querySelector('.cell_input');
+    return !src || !src.closest('details:not([open])');
+  }).map((c) => short(c.textContent, 60));
+  await document.fonts.ready;
+  return out;
+}
+"""
+
+LAYOUT_JS = r"""
+(textChars) => {
+  const root = document.documentElement;
+  const short = (t) => (t || '').replace(/\s+/g, ' ').trim()
+                                .slice(0, textChars);
+  const body = {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth};
+  // What sticks out of the window: the outermost elements past its edge
+  // (not fixed ones, such as a closed drawer, which do not scroll).
+  const fixed = (e) => {
+    for (; e; e = e.parentElement)
+      if (getComputedStyle(e).position === 'fixed') return true;
+    return false;
+  };
+  body.widest = [...document.body.querySelectorAll('*')]
+    .filter((e) => e.getBoundingClientRect().right > root.clientWidth + 1
+                   && e.parentElement.getBoundingClientRect().right
+                      <= root.clientWidth + 1 && !fixed(e))
+    .slice(0, 5)
+    .map((e) => ({text: [e.tagName.toLowerCase(), ...e.classList].join('.')
+                        + ' ' + short(e.textContent),
+                  by: Math.round(e.getBoundingClientRect().right
+                                 - root.clientWidth)}));
+  // A collapsed cell is measured as a reader who opens it sees it.
+  const closed = [...document.querySelectorAll('details:not([open])')];
+  for (const d of closed) d.open = true;
+  const article = document.querySelector('article.bd-article')
+                  || document.querySelector('main') || document.body;
+  const columnRight = article.getBoundingClientRect().right;
+  // MathJax 3 and 4 both keep each formula's TeX with its container.
+  const tex = new Map();
+  const doc = window.MathJax && MathJax.startup && MathJax.startup.document;
+  for (const item of (doc && doc.math) || [])
+    if (item.typesetRoot) tex.set(item.typesetRoot, item.math);
+  const label = (el) => {
+    const c = el.matches('mjx-container') ? el
+                                          : el.querySelector('mjx-container');
+    const id = el.id ? '#' + el.id + ' ' : '';
+    return id + short(c && tex.has(c) ? tex.get(c) : el.textContent);
+  };
+  // Right edge of everything `el` draws: boxes and text, scrolled or not;
+  // MathJax's hidden copy for screen readers excluded.
+  const drawnRight = (el) => {
+    let right = el.getBoundingClientRect().right;
+    const skipHidden = {acceptNode: (n) => n.nodeType === 1
+      && n.matches('mjx-assistive-mml') ? NodeFilter.FILTER_REJECT
+                                        : NodeFilter.FILTER_ACCEPT};
+    const walker = document.createTreeWalker(
+      el, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, skipHidden);
+    const range = document.createRange();
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      let rects;
+      if (n.nodeType === 3) {
+        if (!n.data.trim()) continue;
+        range.selectNodeContents(n);
+        rects = range.getClientRects();
+      } else rects = n.getClientRects();
+      for (const r of rects)
+        if (r.width > 0 && r.height > 0) right = Math.max(right, r.right);
+    }
+    return right;
+  };
+  const measure = (el) => {
+    const edge = Math.min(el.getBoundingClientRect().right, columnRight);
+    const past = drawnRight(el) - edge;
+    const scrolled = el.scrollWidth - el.clientWidth;
+    return {text: label(el), by: Math.round(Math.max(past, scrolled)),
+            overflows: scrolled > 1 || past > 1};
+  };
+  const all = (selector) => [...article.querySelectorAll(selector)];
+  const outside = (selector) => (e) => !e.closest(selector);
+  const groups = {
+    code: all('pre').filter(outside('.cell_output')),
+    outputs: all('.cell_output > *').filter((e) => !e.matches('div.math')),
+    equations: [...all('div.math'),
+                ...all('mjx-container[display="true"]')
+                  .filter(outside('div.math'))],
+    tables: all('table').filter(outside('.cell_output')),
+  };
+  const categories = {};
+  for (const [name, elements] of Object.entries(groups)) {
+    const shown = elements.filter((e) => e.checkVisibility());
+    const measured = shown.map(measure);
+    categories[name] = {total: shown.length,
+                        overflowing: measured.filter((m) => m.overflows)};
+  }
+  for (const d of closed) d.open = false;
+  return {body, categories};
+}
+"""
+
+THEME_JS = r"""
+(theme) => {
+  // What pydata-sphinx-theme 0.17 does when the reader picks a theme: the
+  // style sheets follow html[data-theme]; localStorage keeps the choice.
+  const root = document.documentElement;
+  root.dataset.mode = theme;
+  root.dataset.theme = theme;
+  localStorage.setItem('mode', theme);
+  localStorage.setItem('theme', theme);
+  return getComputedStyle(document.body).backgroundColor;
+}
+"""
 
 
-def test_page_opens_with_a_title(
-    new_context, open_page, site_url, page_path, width
-):
-    page = open_page(new_context, site_url, page_path, width)
-    assert page.locator("h1").count() >= 1, page.url
-    assert page.problems == []
+def screenshots(page, width, folder, stem):
+    """Full-page JPEGs in each theme; returns {theme: body background}.
+
+    The viewport is made as tall as the page (a capture beyond the viewport
+    shifts the sticky sidebars), then restored.
+    """
+    height = page.evaluate("document.documentElement.scrollHeight")
+    viewport = page.viewport_size
+    page.set_viewport_size({"width": width, "height": height})
+    backgrounds = {}
+    for theme in ("light", "dark"):
+        backgrounds[theme] = page.evaluate(THEME_JS, theme)
+        (folder / f"{width}-{theme}").mkdir(parents=True, exist_ok=True)
+        for part, top in enumerate(range(0, height, SHOT_HEIGHT), start=1):
+            suffix = "" if part == 1 else f".part{part}"
+            page.screenshot(
+                path=folder / f"{width}-{theme}" / f"{stem}{suffix}.jpg",
+                clip={
+                    "x": 0,
+                    "y": top,
+                    "width": width,
+                    "height": min(SHOT_HEIGHT, height - top),
+                },
+                type="jpeg",
+                quality=SHOT_QUALITY,
+                animations="disabled",
+            )
+    page.set_viewport_size(viewport)
+    return backgrounds
+
+
+@pytest.fixture(scope="session")
+def visit(browser, site_url, site_dir, open_page):
+    """visit(page_path, width): what the page showed, measured once."""
+    shots = site_dir.parent / "screenshots"
+    seen = {}
+
+    def visit(page_path, width):
+        if (page_path, width) in seen:
+            return seen[page_path, width]
+        page = open_page(browser, site_url, page_path, width)
+        try:
+            report = page.evaluate(CHECK_JS, page.mathjax)
+            report["layout"] = page.evaluate(LAYOUT_JS, TEXT_CHARS)
+            report["landed"] = page.url
+            stem = page_path.removesuffix(".html").replace("/", "__")
+            report["backgrounds"] = screenshots(page, width, shots, stem)
+            report["problems"] = page.problems
+        finally:
+            page.context.close()
+        seen[page_path, width] = report
+        return report
+
+    return visit
+
+
+def test_formulas_are_typeset(visit, page_path, width):
+    seen = visit(page_path, width)
+    assert {
+        "untypeset": seen["untypeset"],
+        "MathJax errors": seen["mathErrors"],
+        "raw TeX in the text": seen["rawTex"],
+        "MathJax typeset": seen["mathjax"] or not seen["math"],
+    } == {
+        "untypeset": [],
+        "MathJax errors": [],
+        "raw TeX in the text": [],
+        "MathJax typeset": True,
+    }
+
+
+def test_images_load(visit, page_path, width):
+    assert visit(page_path, width)["brokenImages"] == []
+
+
+def test_no_console_error_or_failed_request(visit, page_path, width):
+    assert visit(page_path, width)["problems"] == []
+
+
+def test_exercises_shown_and_scaffolding_collapsed(visit, page_path, width):
+    seen = visit(page_path, width)
+    assert {
+        "hidden exercises or solutions": seen["hiddenBlocks"],
+        "hide-input cells not collapsed": seen["notCollapsed"],
+    } == {
+        "hidden exercises or solutions": [],
+        "hide-input cells not collapsed": [],
+    }
+
+
+def test_page_does_not_scroll_sideways(visit, page_path, width):
+    body = visit(page_path, width)["layout"]["body"]
+    assert body["scrollWidth"] <= body["clientWidth"], body["widest"]
+
+
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_fits_its_column_at_1280(visit, page_path, category):
+    measured = visit(page_path, 1280)["layout"]["categories"][category]
+    assert measured["overflowing"] == []
+
+
+def test_dark_theme_applies(visit, page_path, width):
+    backgrounds = visit(page_path, width)["backgrounds"]
+    assert backgrounds["light"] != backgrounds["dark"]
+
+
+def test_few_equations_overflow_on_a_phone(visit, page_paths):
+    over, total, landed = [], 0, set()
+    for page_path in page_paths:
+        seen = visit(page_path, 390)
+        if seen["landed"] in landed:
+            continue  # index.html redirects to a page counted already
+        landed.add(seen["landed"])
+        equations = seen["layout"]["categories"]["equations"]
+        total += equations["total"]
+        over += [(page_path, o) for o in equations["overflowing"]]
+    assert total > 0, "no display equation found: the probe is broken"
+    assert len(over) <= PHONE_MAX_EQUATION_SHARE * total, over

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Refresh vendor/mathjax from the npm registry (needs npm; the book's build does
-# not: the vendored files are committed). Usage: tools/vendor_mathjax.sh 4.1.3
-# Keeps only what the site loads: the TeX-to-CHTML bundle, the extensions it
-# autoloads, the menu and accessibility parts with English speech and Nemeth
-# braille, and the New Computer Modern CHTML font.
+# not: the vendored files are committed). Usage: dev/vendor_mathjax.sh 4.1.3
+# Keeps only what the site loads: MathJax's separate components (startup, core,
+# TeX input and the extensions it autoloads, CHTML output, lazy typesetting;
+# the site loads these, not the combined bundle, see _ext/mathjax4.py), the
+# menu and accessibility parts with English speech and Nemeth braille
+# (loaded when a reader asks for them), and the New Computer Modern font.
 set -euo pipefail
-version=${1:?usage: tools/vendor_mathjax.sh VERSION}
+version=${1:?usage: dev/vendor_mathjax.sh VERSION}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -17,8 +19,11 @@ tar xzf "mathjax-$version.tgz" -C core --strip-components=1
 tar xzf "mathjax-mathjax-newcm-font-$version.tgz" -C font --strip-components=1
 out=$root/vendor/mathjax
 rm -rf "$out"
-mkdir -p "$out/sre/mathmaps" "$out/input/tex" "$out/fonts/mathjax-newcm-font"
-cp core/tex-chtml.js core/LICENSE "$out/"
+mkdir -p "$out/sre/mathmaps" "$out/input/tex" "$out/output" \
+  "$out/fonts/mathjax-newcm-font"
+cp core/startup.js core/core.js core/LICENSE "$out/"
+cp core/input/tex.js core/input/mml.js "$out/input/"
+cp core/output/chtml.js "$out/output/"
 cp -r core/a11y core/ui "$out/"
 cp -r core/input/tex/extensions "$out/input/tex/"
 cp core/sre/speech-worker.js "$out/sre/"

@@ -80,7 +80,7 @@ def measure_once(path: Path) -> list[list[float]]:
             kernel_name="python3",
             resources={"metadata": {"path": str(path.parent)}},
         )
-        # as tools/execute_notebooks.py runs them
+        # as dev/execute_notebooks.py runs them
         backend = "module://matplotlib_inline.backend_inline"
         client.execute(
             env={**os.environ, "PYTHONHASHSEED": "0", "MPLBACKEND": backend}

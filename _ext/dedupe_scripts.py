@@ -6,7 +6,8 @@ once under the name None and once under '' (sphinx-doc/sphinx#13402, fixed in
 Sphinx 8.2), so sphinx-thebe's `const THEBE_JS_URL = ...` appears twice on
 every page and the second copy throws "SyntaxError: Identifier 'THEBE_JS_URL'
 has already been declared" in the reader's console. `make check-site`
-(tools/check_site.py) fails on that error; this keeps the first copy only.
+(tests/site/test_pages.py) fails on that error; this keeps the first copy
+only.
 """
 
 

@@ -53,9 +53,16 @@ def execute(path: Path) -> None:
         cell.id = f"cell-{index}"
         if cell.cell_type == "code":
             coalesce_streams(cell)
-    # Only what the book needs: no authoring-tool metadata, no Python version
-    # of the machine.
-    nb.metadata = nbformat.from_dict(
+    normalise(nb)
+    nbformat.write(nb, path)
+
+
+def normalise(nb) -> None:
+    """Only the metadata the book needs: no authoring-tool metadata, no
+    Python version of the machine. JupyterLab's saves go through this too
+    (dev/jupyter_lab_config.py), so opening and saving a chapter in `make
+    lab` leaves it unchanged."""
+    nb["metadata"] = nbformat.from_dict(
         {
             "kernelspec": {
                 "display_name": "Python 3",
@@ -65,7 +72,6 @@ def execute(path: Path) -> None:
             "language_info": {"name": "python"},
         }
     )
-    nbformat.write(nb, path)
 
 
 def main(paths: list[str]) -> None:

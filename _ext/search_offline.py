@@ -1,0 +1,125 @@
+"""Sphinx extension: search snippets on a site opened from file://.
+
+Sphinx's search page shows each result with a snippet of the page, which it
+fetches with fetch(); browsers refuse fetch() on file:// URLs, so a book
+opened from the file system (as `make book` tells the reader to do) showed
+"Failed to fetch" page errors and no snippets. After the build this writes
+_static/search-texts.js, the text of every page's main column (its section
+ids kept, for snippets of a section), and the search page gets a few lines
+that, on file:// only, load it with a <script> tag (which file:// allows)
+and answer the search's fetch() of a page from it. Over HTTP nothing
+changes and the file is never loaded.
+"""
+
+import html
+import html.parser
+import json
+from pathlib import Path
+
+TEXTS = "_static/search-texts.js"
+BLOCKS = {"p", "div", "li", "tr", "br", "pre", "dt", "dd", "table"}
+BLOCKS |= {"h1", "h2", "h3", "h4", "h5", "h6", "section"}
+
+FETCH_FROM_TEXTS_JS = """
+(() => {
+  if (location.protocol !== 'file:') return;
+  const root = new URL('%(root)s', location.href);
+  const texts = new Promise((resolve) => {
+    const script = document.createElement('script');
+    script.src = new URL('%(texts)s', root).href;
+    script.onload = () => resolve(window.BOOK_PAGE_TEXTS || {});
+    script.onerror = () => resolve({});
+    document.head.appendChild(script);
+  });
+  const fetchOverNetwork = window.fetch;
+  window.fetch = async (resource, options) => {
+    const url = new URL(String(resource), location.href);
+    const page = url.pathname.slice(root.pathname.length);
+    const known = await texts;
+    if (url.protocol === 'file:' && page in known)
+      return new Response(known[page],
+                          {headers: {'Content-Type': 'text/html'}});
+    return fetchOverNetwork(resource, options);
+  };
+})();
+"""
+
+
+class MainText(html.parser.HTMLParser):
+    """The text of the element with role="main", its sections' ids kept."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth = 0  # element depth inside main; 0: outside
+        self.skip = 0  # depth at which a skipped element began
+        self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if not self.depth:
+            if attrs.get("role") == "main":
+                self.depth = 1
+            return
+        if tag not in ("br", "img", "hr", "input", "meta", "link", "wbr"):
+            self.depth += 1
+        classes = (attrs.get("class") or "").split()
+        if not self.skip and (
+            tag in ("script", "style") or "headerlink" in classes
+        ):
+            self.skip = self.depth
+        if self.skip:
+            return
+        if tag == "section" and attrs.get("id"):
+            self.parts.append(f'<section id="{html.escape(attrs["id"])}">')
+        elif tag in BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if not self.depth or tag in ("br", "img", "hr", "input", "wbr"):
+            return
+        if self.skip == self.depth:
+            self.skip = 0
+        elif not self.skip and tag == "section":
+            self.parts.append("</section>")
+        self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth and not self.skip:
+            self.parts.append(html.escape(data, quote=False))
+
+    def text(self):
+        return '<div role="main">' + "".join(self.parts) + "</div>"
+
+
+def page_text(source):
+    parser = MainText()
+    parser.feed(source)
+    return parser.text()
+
+
+def write_texts(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    texts = {
+        path.relative_to(out).as_posix(): page_text(path.read_text("utf-8"))
+        for path in sorted(out.rglob("*.html"))
+        if not path.relative_to(out).parts[0].startswith("_")
+    }
+    (out / TEXTS).write_text(
+        "window.BOOK_PAGE_TEXTS = " + json.dumps(texts) + ";\n"
+    )
+
+
+def add_fetch_shim(app, pagename, templatename, context, doctree):
+    if pagename == "search":
+        # the site's root, relative to the search page (./ in html builds)
+        root = context["pathto"]("index").rsplit("index", 1)[0] or "./"
+        body = FETCH_FROM_TEXTS_JS % {"root": root, "texts": TEXTS}
+        app.builder.add_js_file("", body=body)
+
+
+def setup(app):
+    app.connect("html-page-context", add_fetch_shim)
+    app.connect("build-finished", write_texts)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

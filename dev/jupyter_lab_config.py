@@ -1,0 +1,25 @@
+"""JupyterLab's configuration for `make lab`: every save of a notebook goes
+through the same metadata normalisation as `make outputs`, so that opening
+a chapter and saving it leaves `git diff` empty (JupyterLab would otherwise
+write the kernel's display name and Python version)."""
+
+import importlib.util
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WRITER = ROOT / "dev" / "execute_notebooks.py"
+spec = importlib.util.spec_from_file_location("execute_notebooks", WRITER)
+writer = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(writer)
+
+
+def normalise_before_save(model, **kwargs):
+    if model.get("type") == "notebook" and model.get("content"):
+        writer.normalise(model["content"])
+
+
+c = get_config()  # noqa: F821 (defined by Jupyter's config loader)
+c.FileContentsManager.pre_save_hook = normalise_before_save
+# Offline like the rest of the book: no news feed, no update check.
+c.LabApp.news_url = None
+c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"

@@ -1,0 +1,68 @@
+"""The book opened from the file system (file://), as `make book` tells the
+reader to do: no page error, no console error, the formulas on the first
+screen typeset, and the search page showing its results with snippets
+(browsers refuse fetch() on file://; _ext/search_offline.py answers it)."""
+
+from pathlib import Path
+
+SEARCH_WORD = "gradient"  # in every chapter
+
+# The first screen's formulas still untypeset once MathJax has had 20 s for
+# them (ui/lazy typesets what it sees in an idle callback, after startup).
+FIRST_SCREEN_JS = r"""
+async () => {
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const raw = /\\\(|\\\[|\$\$/;
+  const untypeset = () => [...document.querySelectorAll('.math')]
+    .filter((el) => {
+      const r = el.getBoundingClientRect();
+      if (!(r.width > 0 && r.bottom > 0 && r.top < innerHeight)) return false;
+      const box = el.querySelector('mjx-container');
+      return !box || box.querySelector('mjx-lazy') || raw.test(el.innerText);
+    }).map((el) => el.textContent.slice(0, 60));
+  for (let t = 0; t < 20000 && untypeset().length; t += 100) await sleep(100);
+  return untypeset();
+}
+"""
+
+
+def open_file_page(browser, url):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = []
+    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+    page.on(
+        "console",
+        lambda m: m.type == "error" and errors.append(f"console: {m.text}"),
+    )
+    page.goto(url, wait_until="load")
+    return page, errors
+
+
+def test_page_from_file_system(browser, site_dir, page_path):
+    url = Path(site_dir, page_path).resolve().as_uri()
+    page, errors = open_file_page(browser, url)
+    untypeset = page.evaluate(FIRST_SCREEN_JS)
+    page.close()
+    assert not errors, errors
+    assert not untypeset, f"raw TeX on the first screen: {untypeset}"
+
+
+def test_search_snippets_from_file_system(browser, site_dir):
+    url = Path(site_dir, "search.html").resolve().as_uri()
+    page, errors = open_file_page(browser, f"{url}?q={SEARCH_WORD}")
+    page.wait_for_selector("#search-results li", timeout=30000)
+    page.wait_for_function(
+        "() => document.querySelector('#search-results p.search-summary')"
+        " && !/Searching/.test("
+        "document.querySelector('#search-results h2').textContent)",
+        timeout=30000,
+    )
+    results = page.locator("#search-results li").count()
+    # a result for an object (the API page) shows its description instead
+    pages = page.locator("#search-results li:not(:has(> span))").count()
+    snippets = page.locator("#search-results li p.context").all_inner_texts()
+    page.close()
+    assert not errors, errors
+    assert pages > 1, f"{pages} page results of {results} for {SEARCH_WORD!r}"
+    assert len(snippets) == pages, f"{len(snippets)} of {pages} snippets"
+    assert all(SEARCH_WORD in s.lower() for s in snippets), snippets

@@ -1,0 +1,269 @@
+"""How fast each page shows its mathematics: a benchmark, not a timed test.
+
+For every page, at 1280 px and at 390 px with the CPU slowed four times
+(CDP Emulation.setCPUThrottlingRate), in a fresh browser context (first
+load, empty cache), the median of RUNS loads of:
+  * requests and decoded bytes (every response, workers' included), and
+    MathJax's share of the bytes;
+  * DOM-interactive (navigation timing; not DOMContentLoaded, inside which
+    MathJax may typeset);
+  * "screen": the first frame in which every formula in the window is
+    typeset (no raw TeX, no empty placeholder) and the fonts are loaded;
+  * "quiet": the end of the last long task (>50 ms) before the CPU fell
+    idle, and how many of the page's formulas were typeset by then.
+Each chapter is opened at its top and at its middle labelled equation,
+reached by its #equation-... link, as a reader following a reference does.
+The ratios screen / DOM-interactive are the targets of issue 16 (1.5 at
+1280 px, 2 at 390 px x4); they are printed, not asserted, as they move with
+the machine's load. A test fails only on a structural regression: a
+formula left untypeset on the screen looked at, once the page is quiet.
+
+With PERF_BASELINE_SITE=path/to/another/build, the same run measures that
+site too (loads alternate between the two), and the table shows both.
+The table is printed at the end and written to _build/performance.md
+(_build/performance-gwN.md from each xdist worker).
+"""
+
+import functools
+import http.server
+import os
+import re
+import statistics
+import threading
+from pathlib import Path
+
+import pytest
+
+RUNS = int(os.environ.get("PERF_RUNS", "3"))
+CONFIGS = {"1280": (1280, 900, 1), "390 x4": (390, 844, 4)}
+QUIET_MS = 1000  # no long task for this long (times the CPU slow-down)
+LIMIT_MS = 45000  # a load is cut off here (times 1, or 2 when slowed)
+
+# Installed before the page's own scripts: watches every frame until the
+# window's formulas are typeset, and records the long tasks.
+PROBE_JS = r"""
+(() => {
+  const probe = window.__perf = {screen: null, longEnd: 0, seen: 0};
+  const raw = /\\\(|\\\[|\$\$|\\begin\{/;
+  const ownText = (el) => [...el.childNodes]
+    .filter((n) => n.nodeType === 3).map((n) => n.data).join('');
+  probe.typeset = (el) => {
+    const box = el.querySelector('mjx-container');
+    return !!box && !box.querySelector('mjx-lazy')
+      && box.getBoundingClientRect().width > 0 && !raw.test(ownText(el));
+  };
+  probe.onScreen = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.bottom > 0 && r.top < innerHeight;
+  };
+  probe.formulas = () => [...document.querySelectorAll('.math')]
+    .filter((el) => !el.parentElement.closest('.math'));
+  probe.pending = () => probe.formulas()
+    .filter((el) => probe.onScreen(el) && !probe.typeset(el));
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries())
+      probe.longEnd = Math.max(probe.longEnd, e.startTime + e.duration);
+  }).observe({type: 'longtask', buffered: true});
+  const target = () => {
+    const id = decodeURIComponent(location.hash.slice(1));
+    return id ? document.getElementById(id) : null;
+  };
+  const frame = () => {
+    if (probe.screen === null && document.readyState !== 'loading'
+        && document.fonts.status === 'loaded'
+        && (!location.hash || (target() && probe.onScreen(target())))
+        && probe.pending().length === 0)
+      probe.screen = performance.now();
+    if (probe.screen === null) requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+})();
+"""
+
+STATE_JS = r"""
+() => {
+  const p = window.__perf, nav = performance.getEntriesByType('navigation')[0];
+  const all = p.formulas();
+  return {interactive: nav.domInteractive, load: nav.loadEventEnd,
+          screen: p.screen, longEnd: p.longEnd, now: performance.now(),
+          formulas: all.length, typeset: all.filter(p.typeset).length,
+          pending: p.pending().map((el) => el.textContent.slice(0, 60))};
+}
+"""
+
+
+def middle_equation(html):
+    """The id of a chapter's middle labelled equation, or None."""
+    ids = re.findall(r'id="(equation-[^"]+)"', html)
+    return ids[len(ids) // 2] if ids else None
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+def _serve(site):
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture(scope="session")
+def baseline_url():
+    site = os.environ.get("PERF_BASELINE_SITE")
+    if not site:
+        yield None
+        return
+    if not Path(site, "index.html").is_file():
+        raise ValueError(f"PERF_BASELINE_SITE={site} holds no built site")
+    server, url = _serve(site)
+    yield url
+    server.shutdown()
+
+
+ROWS = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def print_table(request, site_dir):
+    yield
+    if not ROWS:
+        return
+    lines = table(ROWS)
+    # under xdist each worker measures some pages: one file per worker
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    name = f"performance-{worker}.md" if worker else "performance.md"
+    out = Path(site_dir).parent / name
+    out.write_text("\n".join(lines) + "\n")
+    # past pytest's output capture, so that the table shows in the log
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        print("\n" + "\n".join(lines) + f"\n(written to {out})")
+
+
+def load_once(browser, url, config):
+    """One first load of `url`; returns its measurements."""
+    width, height, cpu = config
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, service_workers="block"
+    )
+    bodies = []
+
+    def on_response(response):
+        length = response.headers.get("content-length")
+        if length is None:
+            try:
+                length = len(response.body())
+            except Exception:  # a redirect or an aborted request: no body
+                length = 0
+        bodies.append((response.url, int(length)))
+
+    context.on("response", on_response)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu})
+    page.add_init_script(PROBE_JS)
+    page.goto(url, wait_until="load", timeout=LIMIT_MS * cpu)
+    limit = LIMIT_MS * (2 if cpu > 1 else 1)
+    while True:
+        state = page.evaluate(STATE_JS)
+        quiet_since = max(state["longEnd"], state["load"])
+        quiet = state["now"] - quiet_since > QUIET_MS * cpu
+        if (state["screen"] is not None and quiet) or state["now"] > limit:
+            break
+        page.wait_for_timeout(250)
+    state["requests"] = len(bodies)
+    state["bytes"] = sum(length for _, length in bodies)
+    state["mathjax"] = sum(n for u, n in bodies if "/mathjax/" in u.lower())
+    state["cut"] = state["now"] > limit
+    context.close()
+    return state
+
+
+def median_of(runs, key):
+    values = [r[key] for r in runs if r[key] is not None]
+    return statistics.median(values) if len(values) == len(runs) else None
+
+
+def summary(site, page, where, config, runs):
+    interactive = median_of(runs, "interactive")
+    screen = median_of(runs, "screen")
+    quiet = median_of(runs, "longEnd")
+    return {
+        "site": site,
+        "page": page,
+        "where": where,
+        "config": config,
+        "requests": median_of(runs, "requests"),
+        "bytes": median_of(runs, "bytes"),
+        "mathjax": median_of(runs, "mathjax"),
+        "interactive": interactive,
+        "screen": screen,
+        "ratio": screen / interactive if screen and interactive else None,
+        "quiet": quiet,
+        "typeset": f"{runs[0]['typeset']}/{runs[0]['formulas']}",
+        "cut": any(r["cut"] for r in runs),
+    }
+
+
+def table(rows):
+    def ms(value):
+        return "–" if value is None else f"{value / 1000:.2f}"
+
+    def mb(value):
+        return "–" if value is None else f"{value / 1e6:.2f}"
+
+    lines = [
+        "| site | page | where | width | requests | MB | MathJax MB "
+        "| DOM-interactive s | screen typeset s | ratio | quiet s "
+        "| typeset when quiet |",
+        "| --- " * 12 + "|",
+    ]
+    for r in rows:
+        ratio = "–" if r["ratio"] is None else f"{r['ratio']:.2f}"
+        quiet = ms(r["quiet"]) + (" (cut)" if r["cut"] else "")
+        lines.append(
+            f"| {r['site']} | {r['page']} | {r['where']} | {r['config']} "
+            f"| {r['requests']:.0f} | {mb(r['bytes'])} | {mb(r['mathjax'])} "
+            f"| {ms(r['interactive'])} | {ms(r['screen'])} | {ratio} "
+            f"| {quiet} | {r['typeset']} |"
+        )
+    return lines
+
+
+def test_performance(browser, site_url, site_dir, baseline_url, page_path):
+    html = Path(site_dir, page_path).read_text(encoding="utf-8")
+    # a redirect (index.html) is measured as the page it leads to
+    redirect = re.search(
+        r'(?i)http-equiv="refresh" content="\d+; ?url=([^"]+)"', html
+    )
+    if redirect:
+        page_path = redirect[1]
+        html = Path(site_dir, page_path).read_text(encoding="utf-8")
+    targets = {"top": page_path}
+    middle = middle_equation(html)
+    if page_path.startswith("chapters/") and middle:
+        targets["#middle"] = f"{page_path}#{middle}"
+    sites = {"after": site_url}
+    if baseline_url:
+        sites = {"before": baseline_url, **sites}
+    failures = []
+    for where, rel in targets.items():
+        for name, config in CONFIGS.items():
+            runs = {site: [] for site in sites}
+            for _ in range(RUNS):  # alternate, so load hits both alike
+                for site, base in sites.items():
+                    runs[site].append(load_once(browser, base + rel, config))
+            for site in sites:
+                ROWS.append(summary(site, page_path, where, name, runs[site]))
+            for state in runs["after"]:
+                if state["screen"] is None:
+                    failures.append(f"{rel} at {name}: screen never typeset")
+                if state["pending"]:
+                    failures.append(
+                        f"{rel} at {name}: untypeset on screen once quiet: "
+                        f"{state['pending'][:3]}"
+                    )
+    assert not failures, "\n".join(failures)
