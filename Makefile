@@ -115,10 +115,22 @@ book: $(STAMP)
 	BOOK_URL="$(BOOK_URL)" $(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	@echo "Built the book: open file://$(CURDIR)/_build/html/index.html in a browser."
 
-# The whole book in _toc.yml order as one PDF, printed offline from _build/html by headless Chrome
-# (no TeX), with an outline and page numbers; also copied into the site as dlmath-book.pdf.
+# The whole book as one PDF, typeset by Sphinx's LaTeX builder and xelatex
+# (TeX Live: the Debian packages of .ci/pdf-packages; _ext/latex_book.py sets
+# class, fonts and numbering), copied into the site built by `make book`.
+# latexmk runs xelatex until the contents and cross-references settle
+# (Sphinx's latexmkrc reads the two variables). A character that no font has
+# is only a warning in TeX's log and would vanish from the page: it fails.
 pdf: $(STAMP)
-	$(BIN)/python dev/book_pdf.py --site _build/html --out _build/pdf/dlmath-book.pdf
+	@test -f _build/html/index.html || { echo "no site: run make book first"; exit 1; }
+	rm -rf _build/latex
+	$(BIN)/jupyter-book build . --builder latex -W -n --keep-going
+	cd _build/latex && LATEXOPTS= XINDYOPTS= latexmk -xelatex \
+	  -interaction=nonstopmode -halt-on-error -quiet dlmath-book.tex
+	! grep -E "Missing character|undefined references" _build/latex/dlmath-book.log
+	mkdir -p _build/pdf
+	cp _build/latex/dlmath-book.pdf _build/pdf/dlmath-book.pdf
+	cp _build/pdf/dlmath-book.pdf _build/html/dlmath-book.pdf
 	$(BIN)/python _ext/reader_notebooks.py _build/html  # the intro links the PDF now
 
 # tests/site: every page of _build/html in the installed headless Chromium
