@@ -39,7 +39,7 @@ async ({minFigurePx}) => {
   }
 
   // Text nodes a reader sees (maths is drawn by MathJax, not text).
-  const skip = 'script, style, mjx-assistive-mml, .visually-hidden, .sr-only';
+  const skip = 'script, style, mjx-container, .visually-hidden, .sr-only';
   const texts = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {

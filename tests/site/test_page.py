@@ -8,7 +8,6 @@ fails on one kind of fault and names where it is.
 from pathlib import Path
 
 import pytest
-
 from conftest import open_page
 
 HERE = Path(__file__).parent
