@@ -115,12 +115,12 @@ async ({minFigurePx}) => {
 
   // Figures: alt text that is a file path; text in an SVG figure smaller
   // than minFigurePx once the figure is scaled to the column.
-  const path = /[\/\\]|\.(?:png|svg|jpe?g|gif|webp)\b/i;
+  const path = /^\S*\.(?:png|svg|jpe?g|gif|webp)$/i;  // a file name, no words
   for (const img of document.querySelectorAll('article img')) {
     if (!visible(img)) continue;
     out.counted.figures++;
     const alt = img.getAttribute('alt') || '';
-    if (!alt.trim() || path.test(alt))
+    if (!alt.trim() || path.test(alt.trim()))
       out.altPaths.push(img.getAttribute('src') + ' alt=' + JSON.stringify(alt));
     if (!/\.svg$/i.test(img.src)) continue;
     const svg = new DOMParser().parseFromString(
