@@ -1,21 +1,28 @@
 // Loaded by _ext/book_page.py after MathJax's configuration and before
 // MathJax runs.
 
-// A matrix (sympy's outputs, and matrices in the text) is never line-broken:
-// MathJax 4 would break its cells, and entries of neighbouring columns ran
-// together. It scrolls sideways in its own box when wider than the column.
+// A matrix (sympy's outputs, and matrices in the text) is never line-broken
+// or squeezed: MathJax 4 fits a wide table to its column by breaking or
+// narrowing its cells, and the entries of neighbouring columns ran together
+// (its own 'scroll' overflow does the same). Measured against a column it
+// cannot fill, the matrix is typeset at its natural width, and its block
+// scrolls sideways when wider than the column (book.css, div.book-matrix).
 if (window.MathJax) {
-  const startup = (MathJax.startup = MathJax.startup || {});
-  const ready = startup.ready;
-  startup.ready = () => {
-    if (ready) ready();
-    else MathJax.startup.defaultReady();
-    const matrix = /\\begin\{[pbBvV]?matrix\}/;
-    for (const jax of MathJax.startup.document.inputJax || [])
-      jax.postFilters.add(({math, data}) => {
-        if (matrix.test(math.math)) data.attributes.set('overflow', 'scroll');
-      });
+  const matrix = /\\begin\{[pbBvV]?matrix\}/;
+  const wholeMatrix = (math) => {
+    if (!matrix.test(math.math) || !math.metrics) return;
+    math.metrics.containerWidth = 1e6;
+    const block = math.start.node && math.start.node.parentElement;
+    if (block && block.matches('div.math')) block.classList.add('book-matrix');
   };
+  const options = (MathJax.options = MathJax.options || {});
+  options.renderActions = options.renderActions || {};
+  // after MathJax measures the column (110), before it typesets (150)
+  options.renderActions.bookMatrices = [
+    115,
+    (doc) => { for (const math of doc.math) wholeMatrix(math); },
+    (math) => wholeMatrix(math),
+  ];
 }
 
 // Patches of the theme's markup, for axe-core (tests/site/test_page.py):
@@ -27,6 +34,8 @@ if (window.MathJax) {
 //   users say it (label-content-name-mismatch);
 // * the book's title at the top of the sidebar is the page's banner, as the
 //   top bar it duplicates is hidden (book.css) (region);
+// * a table, matrix or figure wider than its box is marked .book-scrolls,
+//   which book.css shows with a shadow on its right edge;
 // * a figure wider than a phone's column scrolls in its box, which then
 //   takes keyboard focus so that it can be scrolled without a pointer
 //   (scrollable-region-focusable).
@@ -49,6 +58,10 @@ function patchTheme() {
     '.sidebar-primary-items__start > .sidebar-primary-item:first-child');
   if (brand && brand.querySelector('.navbar-brand'))
     brand.setAttribute('role', 'banner');
+  for (const box of document.querySelectorAll(
+    '.pst-scrollable-table-container, div.math.book-matrix, .cell_output'))
+    box.classList.toggle('book-scrolls',
+                         box.scrollWidth > box.clientWidth + 1);
   for (const box of document.querySelectorAll('.cell_output')) {
     if (!box.querySelector(':scope > img')) continue;
     if (box.scrollWidth > box.clientWidth + 1) {
@@ -65,5 +78,10 @@ function patchTheme() {
 // again at load: the theme's icon script replaces <i> icons by <svg> ones
 // after the document is parsed, and the figures have their size then
 window.addEventListener('DOMContentLoaded', patchTheme);
-window.addEventListener('load', patchTheme);
+window.addEventListener('load', () => {
+  patchTheme();
+  // matrices have their width once MathJax has typeset them
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise)
+    MathJax.startup.promise.then(patchTheme);
+});
 window.addEventListener('resize', patchTheme);

@@ -10,7 +10,8 @@ async ({minFigurePx}) => {
                          figures: 0, texts: 0}};
 
   // Matrix outputs: a matrix (TeX with a matrix environment) is reflowed
-  // when MathJax broke a line inside it or two cells of a row overlap.
+  // when MathJax broke a line inside it or two cells of a row overlap, or
+  // is not a matrix on the page when MathJax could not typeset it.
   const items = (window.MathJax && MathJax.startup && MathJax.startup.document
                  && MathJax.startup.document.math) || [];
   for (const item of items) {
@@ -18,7 +19,9 @@ async ({minFigurePx}) => {
     const root = item.typesetRoot;
     if (!root || !root.isConnected) continue;
     out.counted.matrices++;
-    let bad = root.querySelector('mjx-linebox, mjx-linestack') !== null;
+    // not typeset as a table at all (a TeX error), or a line broken in it
+    let bad = !root.querySelector('mjx-mtable')
+              || root.querySelector('mjx-merror, mjx-linebox, mjx-linestack') !== null;
     for (const row of root.querySelectorAll('mjx-mtr')) {
       const cells = [...row.children].filter((c) => c.matches('mjx-mtd'))
         .map((c) => c.getBoundingClientRect());
