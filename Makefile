@@ -112,11 +112,17 @@ book: $(STAMP)
 pdf: $(STAMP)
 	$(BIN)/python tools/book_pdf.py --site _build/html --out _build/pdf/dlmath-book.pdf
 
-# Every page of _build/html in an installed headless Chrome/Chromium ($$CHROME_PATH or the usual
-# paths), with no network, at 1280 and 390 px: formulas typeset, images loaded, no console errors,
-# internal links resolve, nothing wider than its column; screenshots in _build/screenshots; the PDF.
+# tests/site: every page of _build/html in the installed headless Chromium
+# ($$CHROME_PATH or /usr/bin/chromium), offline, at 1280 and 390 px, and the
+# PDF; pytest-check-links checks every link and #anchor of the built pages
+# (links to other hosts are not followed: the check runs offline). Each
+# page's tests stay on one xdist worker (loadgroup), which opens it once.
+SITE := _build/html
+SITE_PDF := _build/pdf/dlmath-book.pdf
 check-site: $(STAMP)
-	$(BIN)/python tools/check_site.py --site _build/html --pdf _build/pdf/dlmath-book.pdf
+	$(BIN)/python -m pytest tests/site --site $(SITE) --pdf $(SITE_PDF) \
+	  $(SITE) --check-links --check-anchors --links-ext html \
+	  --check-links-ignore '^https?://' -n 2 --dist loadgroup
 
 # The suite against an imports-only floor, in BENCH_PAIRS alternating pairs
 # under the same NBVAL flags (passed in, so there is one copy of them).
