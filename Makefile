@@ -20,12 +20,13 @@ LOCK   := $(UV) pip compile requirements.in --output-file requirements.txt \
           --universal --python-version 3.11 --generate-hashes \
           --custom-compile-command "make lock" --quiet $(LOCK_FLAGS)
 
-.PHONY: help venv lock test lint unit notebooks outputs book pdf bench lab check-site clean
+.PHONY: help venv lock test lint unit doctest notebooks outputs book pdf bench lab check-site clean
 
 help:
 	@echo "make book     create .venv, install the pins, build the HTML site"
 	@echo "make test     unit tests + every notebook re-executed by nbval (strict)"
 	@echo "make lint     ruff (lint and format check) over src, tests, tools, notebooks"
+	@echo "make doctest  run the examples in dlmath's docstrings (part of make test)"
 	@echo "make outputs  re-execute every notebook and store its outputs"
 	@echo "make bench    time the notebook suite against an imports-only floor"
 	@echo "make pdf      the whole book as one PDF, _build/pdf/dlmath-book.pdf (after make book)"
@@ -86,6 +87,7 @@ test: $(STAMP) lint
 	$(BIN)/python tools/check_lock.py
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows $(WORKFLOWS)
 	$(BIN)/python -m pytest tests $(NOTEBOOKS) $(NBVAL)
+	$(MAKE) --no-print-directory doctest
 
 # ruff over src/, tests/, tools/ and the notebooks' code cells, at the
 # 79 columns the page shows (pyproject.toml): lint, then formatting.
@@ -93,8 +95,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-unit: $(STAMP)
+unit: $(STAMP) doctest
 	$(BIN)/python -m pytest tests -n 2
+
+# the examples in dlmath's docstrings, which the API page (api.md) shows
+doctest: $(STAMP)
+	$(BIN)/python -m pytest --doctest-modules src/dlmath -q
 
 notebooks: $(STAMP)
 	$(BIN)/python -m pytest $(NOTEBOOKS) $(NBVAL)

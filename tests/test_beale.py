@@ -122,7 +122,7 @@ def test_points_must_have_a_last_axis_of_two(bad):
 
 
 def test_points_must_be_numbers():
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="points must be a real number"):
         beale_gradient([["a", "b"]])
 
 
@@ -163,8 +163,13 @@ def test_outcomes_labels_each_final_point():
 
 
 @pytest.mark.parametrize(
-    "kwargs", [{"tol": 0.0}, {"bound": -1.0}, {"target": [1.0, 2.0, 3.0]}]
+    "kwargs, message",
+    [
+        ({"tol": 0.0}, "tol must be a positive finite number"),
+        ({"bound": -1.0}, "bound must be a positive finite number"),
+        ({"target": [1.0, 2.0, 3.0]}, r"target must have shape \(\.\.\., 2\)"),
+    ],
 )
-def test_outcomes_rejects_bad_arguments(kwargs):
-    with pytest.raises(ValueError):
+def test_outcomes_rejects_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
         outcomes(np.zeros((3, 2)), **kwargs)

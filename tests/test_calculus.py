@@ -79,7 +79,8 @@ def test_jacobian_by_a_scalar_has_the_output_shape(rng):
 def test_error_sweep_has_truncation_on_the_right_and_rounding_on_the_left():
     steps = np.array([1e-12, 1e-6, 1e-1])
     errors = central_difference_errors(np.exp, 1.0, np.exp(1.0), steps)
-    assert errors[1] < errors[0] and errors[1] < errors[2]
+    assert errors[1] < errors[0]
+    assert errors[1] < errors[2]
 
 
 def test_error_sweep_of_the_hessian_uses_the_hessian_at_each_step(rng):
@@ -93,7 +94,9 @@ def test_error_sweep_of_the_hessian_uses_the_hessian_at_each_step(rng):
     errors = central_difference_errors(
         f, x, exact, [1e-6, 1e-3, 1e-1], method=numerical_hessian
     )
-    assert errors[1] == 0.0 and errors[0] > 1e-9 and errors[2] > 1e-9
+    assert errors[1] == 0.0
+    assert errors[0] > 1e-9
+    assert errors[2] > 1e-9
 
 
 def test_non_callable_is_a_type_error():

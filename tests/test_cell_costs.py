@@ -32,7 +32,8 @@ def test_rendering_is_counted_in_the_figure_cell_only(tmp_path):
     assert len(costs) == 3
     (_, render_0, _), (_, render_1, _), (cpu, render, tight) = costs
     assert render_0 == render_1 == 0.0
-    assert 0 < tight < cpu and 0 < render < cpu
+    assert 0 < tight < cpu
+    assert 0 < render < cpu
 
 
 def test_a_cell_that_escapes_the_timer_is_reported(tmp_path):

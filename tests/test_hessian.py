@@ -112,24 +112,24 @@ def test_classification_of_known_hessians(hessian, kind):
 
 
 @pytest.mark.parametrize(
-    "bad, error",
+    "bad, error, message",
     [
-        (np.ones((2, 3)), ValueError),
-        (np.ones(2), ValueError),
-        (np.array([[1.0, 2.0], [0.0, 1.0]]), ValueError),
-        (np.array([[np.nan, 0.0], [0.0, 1.0]]), ValueError),
-        ("not a matrix", TypeError),
-        (np.zeros((0, 0)), ValueError),
+        (np.ones((2, 3)), ValueError, "non-empty square matrix"),
+        (np.ones(2), ValueError, "non-empty square matrix"),
+        (np.array([[1.0, 2.0], [0.0, 1.0]]), ValueError, "symmetric"),
+        (np.array([[np.nan, 0.0], [0.0, 1.0]]), ValueError, "finite"),
+        ("not a matrix", TypeError, "real number"),
+        (np.zeros((0, 0)), ValueError, "must not be empty"),
     ],
 )
-def test_classification_rejects_bad_hessians(bad, error):
-    with pytest.raises(error):
+def test_classification_rejects_bad_hessians(bad, error, message):
+    with pytest.raises(error, match=f"^hessian .*{message}"):
         classify_stationary_point(bad)
 
 
 @pytest.mark.parametrize("tol", [-1e-9, 1.0, float("nan")])
 def test_classification_rejects_bad_tolerance(tol):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"tol must be a number in \[0, 1\)"):
         classify_stationary_point(np.eye(2), tol=tol)
 
 

@@ -62,13 +62,24 @@ def test_sigmoid_of_minus_z_is_one_minus_sigmoid_of_z(rng):
 
 
 @pytest.mark.parametrize(
-    "call",
+    "call, message",
     [
-        lambda: bce_naive(np.array([0.5, 1.5]), 1.0),
-        lambda: bce_with_logits(0.0, np.array([0.0, 2.0])),
-        lambda: sigmoid(np.array([0.0, np.nan])),
+        (
+            lambda: bce_naive(np.array([0.5, 1.5]), 1.0),
+            r"y_hat must hold only numbers in \[0, 1\]: entry 1 is 1.5",
+        ),
+        (
+            lambda: bce_with_logits(0.0, np.array([0.0, 2.0])),
+            r"y must hold only numbers in \[0, 1\]: entry 1 is 2.0",
+        ),
+        (
+            lambda: sigmoid(np.array([0.0, np.nan])),
+            "z must hold only finite numbers: entry 1 is nan",
+        ),
     ],
 )
-def test_probabilities_and_labels_outside_0_1_or_nan_are_value_errors(call):
-    with pytest.raises(ValueError):
+def test_probabilities_and_labels_outside_0_1_or_nan_are_value_errors(
+    call, message
+):
+    with pytest.raises(ValueError, match=message):
         call()

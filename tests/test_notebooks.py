@@ -77,7 +77,8 @@ HIDING_TAGS = {"hide-input", "hide-cell", "remove-input", "remove-cell"}
 def test_imports_are_collapsed_and_checks_stay_visible(path):
     cells = code_cells(path)
     tags = [set(c.get("metadata", {}).get("tags", [])) for c in cells]
-    assert cells and "hide-input" in tags[0], (
+    assert cells, f"{path.name}: no code cell"
+    assert "hide-input" in tags[0], (
         f"{path.name}: the first code cell (the imports) lacks the tag "
         "hide-input"
     )

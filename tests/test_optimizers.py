@@ -151,18 +151,21 @@ def test_trajectory_shape():
 
 
 @pytest.mark.parametrize(
-    "make",
+    "make, message",
     [
-        lambda: GradientDescent(0),
-        lambda: GradientDescent(-1.0),
-        lambda: Momentum(0.1, beta=1.0),
-        lambda: Adam(beta2=1.5),
-        lambda: Adam(eps=0),
-        lambda: Adamax(eps=-1.0),
+        (lambda: GradientDescent(0), "lr must be a positive"),
+        (lambda: GradientDescent(-1.0), "lr must be a positive"),
+        (
+            lambda: Momentum(0.1, beta=1.0),
+            r"beta must be a number in \[0, 1\)",
+        ),
+        (lambda: Adam(beta2=1.5), r"beta2 must be a number in \[0, 1\)"),
+        (lambda: Adam(eps=0), "eps must be a positive"),
+        (lambda: Adamax(eps=-1.0), "eps must be a non-negative"),
     ],
 )
-def test_bad_hyper_parameters_are_value_errors(make):
-    with pytest.raises(ValueError):
+def test_bad_hyper_parameters_are_value_errors(make, message):
+    with pytest.raises(ValueError, match=message):
         make()
 
 

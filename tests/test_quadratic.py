@@ -9,6 +9,7 @@ from dlmath.quadratic import (
     BOUNDARY,
     DIVERGING,
     MONOTONE,
+    ONE_STEP,
     OSCILLATING,
     check_spd,
     classify_step,
@@ -146,7 +147,7 @@ def test_classification_of_step_sizes_around_the_stability_boundary():
     labels = classify_step(lam, [0.05, 0.1, 0.15, 0.2, 0.21])
     assert list(labels) == [
         MONOTONE,
-        MONOTONE,
+        ONE_STEP,
         OSCILLATING,
         BOUNDARY,
         DIVERGING,
@@ -182,21 +183,22 @@ def test_random_orthogonal_is_orthogonal_and_seeded():
 
 
 @pytest.mark.parametrize(
-    "bad",
+    "bad, message",
     [
-        np.array(
-            [[1.0, 1.0], [-1.0, 1.0]]
-        ),  # xᵀQx = |x|² > 0, but not symmetric
-        np.array([[1.0, 2.0], [2.0, 1.0]]),  # symmetric, eigenvalue −1
-        np.zeros((2, 2)),  # positive semi-definite only
-        np.ones((2, 3)),  # not square
-        np.ones(3),  # not a matrix
+        # xᵀQx = |x|² > 0, but not symmetric
+        (np.array([[1.0, 1.0], [-1.0, 1.0]]), "Q must be symmetric"),
+        # symmetric, eigenvalue −1
+        (np.array([[1.0, 2.0], [2.0, 1.0]]), "Q must be positive definite"),
+        # positive semi-definite only
+        (np.zeros((2, 2)), "Q must be positive definite"),
+        (np.ones((2, 3)), "Q must be a non-empty square matrix"),  # not square
+        (np.ones(3), "Q must be a non-empty square matrix"),  # not a matrix
     ],
 )
 def test_check_spd_rejects_matrices_that_are_not_symmetric_positive_definite(
-    bad,
+    bad, message
 ):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=message):
         check_spd(bad)
 
 
@@ -242,9 +244,43 @@ def test_step_and_trajectory_agree_at_two_over_lambda_max_for_any_lambda():
     # About 14 % of these products round below 2, some above.
     lam_max = np.linspace(1.5, 100.0, 400)
     products = 2 / lam_max * lam_max
-    assert np.any(products < 2) and np.any(products == 2)
+    assert np.any(products < 2)
+    assert np.any(products == 2)
     for top in lam_max:
         lam = np.array([1.0, top])
         Q, U = quadratic_from_eigenvalues(lam, np.random.default_rng(1))
         rho = gd_errors(Q, np.ones(2), 2 / top, 12) @ U[:, -1]
         assert classify_trajectory(rho) == classify_step(lam, 2 / top)
+
+
+def test_step_and_trajectory_agree_at_one_over_lambda_max_for_any_lambda():
+    # ηλ_max = 1: q = 1 − ηλ_max is 0, or 1e-16 by rounding, and a run
+    # leaves rounding noise of either sign in the λ_max component; both say
+    # "gone in one step" (FACTOR_TOL).
+    lam_max = np.linspace(1.5, 100.0, 200)
+    factors = 1 - 1 / lam_max * lam_max
+    assert np.any(factors > 0)  # rounding
+    assert np.any(factors == 0)
+    for top in lam_max:
+        lam = np.array([1.0, top])
+        Q, U = quadratic_from_eigenvalues(lam, np.random.default_rng(2))
+        path = run(
+            GradientDescent(1 / top),
+            quadratic_grad_fn(Q, np.zeros(2)),
+            np.ones(2),
+            12,
+        )
+        assert classify_step(lam, 1 / top) == ONE_STEP
+        assert classify_trajectory(path @ U[:, -1]) == ONE_STEP
+
+
+def test_the_classifier_reads_signs_not_products_that_underflow():
+    # neighbours' products (1e-15)² ... underflow to -0.0 long before the
+    # terms do: the sign pattern is read from the signs
+    rho = (-1e-6) ** np.arange(60.0)  # terms down to 1e-354: some are 0
+    assert rho[-1] == 0
+    assert classify_trajectory(rho) == OSCILLATING
+    assert classify_step([1.0], 1 + 1e-6) == OSCILLATING
+    # below the tolerance, gone in one step, whatever the signs
+    assert classify_trajectory((-1e-15) ** np.arange(13.0)) == ONE_STEP
+    assert classify_step([1.0], 1 + 1e-15) == ONE_STEP

@@ -56,5 +56,5 @@ def test_bad_dimension_names_a_positive_integer(bad, error):
 
 def test_jacobian_of_a_matrix_is_a_value_error():
     A, x = sym.matrix("a", 2, 3), sym.vector("x", 3)
-    with pytest.raises(ValueError, match="scalar or a vector"):
+    with pytest.raises(ValueError, match="scalar or a non-empty vector"):
         sym.jacobian(A * x * x.T, x)

@@ -127,11 +127,11 @@ def test_augmented_training_gives_mirror_symmetric_weights(rng):
 
 def test_dataset_is_labelled_by_template_sign_and_template_is_symmetric(rng):
     t = symmetric_template(rng, 4, 3)
-    assert np.allclose(t, t[mirror_permutation(4, 3)]) and np.isclose(
-        np.linalg.norm(t), 1.0
-    )
+    assert np.allclose(t, t[mirror_permutation(4, 3)])
+    assert np.isclose(np.linalg.norm(t), 1.0)
     X, s = make_dataset(rng, t, 4000, 2.0, 0.5)
-    assert X.shape == (1, 4000, 12) and s.shape == (1, 4000)
+    assert X.shape == (1, 4000, 12)
+    assert s.shape == (1, 4000)
     # mean of s x is a t; the sample mean is within a few standard errors
     # 0.5/sqrt(4000)
     assert np.max(
@@ -161,7 +161,7 @@ def test_bad_arguments_are_rejected(rng):
         logistic_loss(np.zeros(6), X, np.ones(4))
     with pytest.raises(ValueError, match=r"\+1 or -1"):
         logistic_loss(np.zeros(6), X, np.zeros(3))
-    with pytest.raises(ValueError, match="height \\* width"):
+    with pytest.raises(ValueError, match="with product 6, got \\(2, 2\\)"):
         logistic_gradient(np.zeros(6), X, s, symmetry=1.0, shape=(2, 2))
     with pytest.raises(
         ValueError, match="l2 must be a positive finite number"

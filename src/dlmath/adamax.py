@@ -11,8 +11,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import as_array, as_counts, as_number
-from .optimizers import run
+from .checks import as_array, as_count, as_counts, as_number
+from .optimizers import _check_optimizer, run
+
+__all__ = [
+    "logsumexp",
+    "log_lp_moment",
+    "lp_moment",
+    "lp_moment_direct",
+    "log_lp_moment_as_misprinted",
+    "infinity_norm",
+    "infinity_norm_recursion",
+    "adamax_step_bound",
+    "adam_step_supremum",
+    "updates_for_gradients",
+    "adam_folded_updates",
+]
 
 
 def _sequence(gradients, name: str = "gradients") -> np.ndarray:
@@ -64,6 +78,11 @@ def logsumexp(a, axis: int = 0) -> np.ndarray:
     overflows; −∞ where every term is −∞ (log 0), so −∞ is allowed in ``a``.
     """
     a = as_array(a, "a", "[-inf, inf)")
+    as_count(axis, "axis")
+    if axis >= a.ndim:
+        raise ValueError(
+            f"axis must be an axis of a, below {a.ndim}, got {axis}"
+        )
     top = np.max(a, axis=axis, keepdims=True)
     # an all −∞ slice stays −∞ instead of becoming nan
     shift = np.where(np.isfinite(top), top, 0.0)
@@ -76,12 +95,13 @@ def logsumexp(a, axis: int = 0) -> np.ndarray:
 
 
 def log_lp_moment(gradients, beta2: float, p) -> np.ndarray:
-    """log of v_t^{1/p}, v_t = (1 − β₂^p) Σ_i β₂^{p(t−i)} |g_i|^p (Kingma &
-    Ba 2015, section 7.1), for the last t.
+    """log of v_t^{1/p}, ``v_t = (1 − β₂^p) Σ_i β₂^{p(t−i)} |g_i|^p``
+    (Kingma & Ba 2015, section 7.1), for the last t.
 
-    Computed in log space: |g|^p overflows float64 for |g| = 3 already at
-    p ≈ 650. The result has shape ``np.shape(p) + gradients.shape[1:]``; zero
-    gradients everywhere give −∞ (a zero moment).
+    Computed in log space: ``|g|^p`` overflows float64 for ``|g| = 3``
+    already at p ≈ 650. The result has shape
+    ``np.shape(p) + gradients.shape[1:]``; zero gradients everywhere give −∞
+    (a zero moment).
     """
     beta2, orders, p_axis, log_weights, log_abs, batch_axes = _log_parts(
         gradients, beta2, p
@@ -116,8 +136,8 @@ def lp_moment_direct(gradients, beta2: float, p: float) -> np.ndarray:
 
 
 def log_lp_moment_as_misprinted(gradients, beta2: float, p) -> np.ndarray:
-    """log of (Σ_i β₂^{t−i} |g_i|^p)^{1/p}: the unrolled sum with the weights
-    *not* raised to the power p."""
+    """log of ``(Σ_i β₂^{t−i} |g_i|^p)^{1/p}``: the unrolled sum with the
+    weights *not* raised to the power p."""
     _, orders, p_axis, log_weights, log_abs, batch_axes = _log_parts(
         gradients, beta2, p
     )
@@ -127,8 +147,8 @@ def log_lp_moment_as_misprinted(gradients, beta2: float, p) -> np.ndarray:
 
 
 def infinity_norm(gradients, beta2: float) -> np.ndarray:
-    """u_t = max(β₂^{t−1}|g_1|, …, β₂|g_{t−1}|, |g_t|) for every t (Kingma &
-    Ba 2015, eq. after (7)), shape of g."""
+    """``u_t = max(β₂^{t−1}|g_1|, …, β₂|g_{t−1}|, |g_t|)`` for every t
+    (Kingma & Ba 2015, eq. after (7)), shape of g."""
     g = _sequence(gradients)
     beta2 = _decay("beta2", beta2)
     t = np.arange(g.shape[0]).reshape((-1,) + (1,) * (g.ndim - 1))
@@ -142,8 +162,8 @@ def infinity_norm(gradients, beta2: float) -> np.ndarray:
 
 
 def infinity_norm_recursion(gradients, beta2: float) -> np.ndarray:
-    """u_t = max(β₂ u_{t−1}, |g_t|), u_0 = 0 (Kingma & Ba 2015, Algorithm 2),
-    for every t."""
+    """``u_t = max(β₂ u_{t−1}, |g_t|)``, u_0 = 0 (Kingma & Ba 2015,
+    Algorithm 2), for every t."""
     g = _sequence(gradients)
     beta2 = _decay("beta2", beta2)
     u = np.empty_like(g)
@@ -155,7 +175,7 @@ def infinity_norm_recursion(gradients, beta2: float) -> np.ndarray:
 
 
 def adamax_step_bound(beta1: float, beta2: float, t) -> np.ndarray:
-    """The largest |Δθ_t| / α that Adamax can take at step t:
+    """The largest ``|Δθ_t| / α`` that Adamax can take at step t:
     (1 − β₁)/(1 − β₁^t) · Σ_{k<t} (β₁/β₂)^k.
 
     Attained by gradients of one sign that shrink by the factor β₂ per step;
@@ -174,9 +194,34 @@ def adamax_step_bound(beta1: float, beta2: float, t) -> np.ndarray:
     return (1 - beta1) / (1 - beta1**steps) * geometric
 
 
+def adam_step_supremum(beta1: float, beta2: float, t) -> np.ndarray:
+    """The largest |Δθ_t| / α that Adam (with ε = 0) can take at step t:
+    (1 − β₁)/(1 − β₁^t) · √((1 − β₂^t)/(1 − β₂)) · √(Σ_{k<t} (β₁²/β₂)^k).
+
+    Cauchy–Schwarz on m_t = (1 − β₁) Σ_k β₁^k g_{t−k} against
+    v_t = (1 − β₂) Σ_k β₂^k g_{t−k}²; attained by gradients of one sign that
+    grow by the factor β₂/β₁ per step. Its limit is finite when β₁² < β₂.
+    """
+    beta1 = _decay("beta1", beta1)
+    beta2 = _decay("beta2", beta2)
+    steps = as_counts(t, "t", 1)
+    ratio = beta1**2 / beta2
+    geometric = (
+        steps.astype(np.float64)
+        if ratio == 1
+        else (1 - ratio**steps) / (1 - ratio)
+    )
+    return (
+        (1 - beta1)
+        / (1 - beta1**steps)
+        * np.sqrt((1 - beta2**steps) / (1 - beta2) * geometric)
+    )
+
+
 def updates_for_gradients(optimizer, gradients) -> np.ndarray:
     """The updates Δθ_t = θ_t − θ_{t−1} that ``optimizer`` makes when fed the
     recorded gradients g_1, g_2, … in turn."""
+    _check_optimizer(optimizer)
     g = _sequence(gradients)
     # run needs a parameter axis
     flat = g.reshape(g.shape[0], -1) if g.ndim > 1 else g[:, np.newaxis]

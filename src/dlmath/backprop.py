@@ -20,18 +20,65 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .checks import as_array, as_count, as_generator, as_number
-from .logistic import _bce_with_logits, _sigmoid, bce_with_logits
+from .checks import _show, as_array, as_count, as_generator, as_number
+from .logistic import _bce_with_logits, _sigmoid
+
+__all__ = [
+    "Params",
+    "check_params",
+    "check_data",
+    "relu",
+    "relu_derivative",
+    "forward",
+    "cost",
+    "gradients",
+    "init_params",
+    "train",
+    "accuracy",
+    "train_logistic_regression",
+    "two_circles",
+]
 
 
-class Params(NamedTuple):
-    """Parameters of the network; each may carry the same leading batch
-    axes ``B``."""
-
+class _Arrays(NamedTuple):
     W1: np.ndarray  # (*B, D_a1, D_x)
     b1: np.ndarray  # (*B, D_a1)
     w2: np.ndarray  # (*B, D_a1), the row w2 of z2 = w2 a1 + b2
     b2: np.ndarray  # (*B,)
+
+
+class Params(_Arrays):
+    """Parameters of the network: ``W1`` of shape ``(*B, D_a1, D_x)``,
+    ``b1`` and the row ``w2`` of shape ``(*B, D_a1)``, ``b2`` of shape
+    ``(*B,)``; each may carry the same leading batch axes ``B``.
+
+    Made from arrays of finite numbers of those shapes, checked here: a
+    ``TypeError`` or ``ValueError`` names the first one that is not.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, W1, b1, w2, b2):
+        W1, b1, w2, b2 = (
+            as_array(p, name)
+            for p, name in zip((W1, b1, w2, b2), _Arrays._fields, strict=True)
+        )
+        if W1.ndim < 2:
+            raise ValueError(
+                f"W1 must have shape (*B, D_a1, D_x), got {W1.shape}"
+            )
+        hidden, batch = W1.shape[:-1], W1.shape[:-2]
+        for name, array, shape in (
+            ("b1", b1, hidden),
+            ("w2", w2, hidden),
+            ("b2", b2, batch),
+        ):
+            if array.shape != shape:
+                raise ValueError(
+                    f"{name} must have shape {shape} to go with W1 of shape "
+                    f"{W1.shape}, got {array.shape}"
+                )
+        return super().__new__(cls, W1, b1, w2, b2)
 
 
 class Cache(NamedTuple):
@@ -51,20 +98,8 @@ def check_params(params) -> Params:
             "params must be a dlmath.backprop.Params, "
             f"got {type(params).__name__}"
         )
-    W1, b1, w2, b2 = (
-        as_array(p, name)
-        for p, name in zip(params, Params._fields, strict=True)
-    )
-    if W1.ndim < 2:
-        raise ValueError(f"W1 must have shape (*B, D_a1, D_x), got {W1.shape}")
-    hidden, batch = W1.shape[:-1], W1.shape[:-2]
-    if b1.shape != hidden or w2.shape != hidden or b2.shape != batch:
-        raise ValueError(
-            f"with W1 of shape {W1.shape} expected b1 and w2 of shape "
-            f"{hidden} and b2 of shape {batch}, "
-            f"got {b1.shape}, {w2.shape}, {b2.shape}"
-        )
-    return Params(W1, b1, w2, b2)
+    # checked again: its arrays may have been changed in place since
+    return Params(*params)
 
 
 def check_data(X, y, d_x: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -76,16 +111,25 @@ def check_data(X, y, d_x: int | None = None) -> tuple[np.ndarray, np.ndarray]:
             "expected X of shape (D_x, m) and y of shape (m,), "
             f"got {X.shape} and {y.shape}"
         )
-    if d_x is not None and X.shape[0] != d_x:
-        raise ValueError(
-            f"W1 has D_x = {d_x} columns but X has {X.shape[0]} rows: "
-            f"expected X of shape ({d_x}, m)"
-        )
+    if d_x is not None and X.shape[0] != as_count(d_x, "d_x", 1):
+        raise ValueError(_rows_of_X(d_x, X))
     return X, y
+
+
+def _rows_of_X(d_x: int, X: np.ndarray) -> str:
+    return (
+        f"X must have shape ({d_x}, m): d_x = {d_x} rows, one per column of "
+        f"W1 (examples are columns), got shape {X.shape}"
+    )
 
 
 def _batch_shape(batch) -> tuple[int, ...]:
     """The leading axes ``B`` of a batch of networks, as a tuple of sizes."""
+    if not isinstance(batch, (tuple, list)):
+        raise TypeError(
+            f"batch must be a tuple of sizes such as (2,) or (), "
+            f"got {_show(batch)}"
+        )
     return tuple(as_count(size, "batch", 1) for size in batch)
 
 
@@ -120,18 +164,16 @@ def forward(params: Params, X) -> Cache:
     params = check_params(params)
     X = as_array(X, "X")
     if X.ndim != 2 or X.shape[0] != params.W1.shape[-1]:
-        raise ValueError(
-            f"expected X of shape ({params.W1.shape[-1]}, m) to match W1 of "
-            f"shape {params.W1.shape}, got {X.shape}"
-        )
+        raise ValueError(_rows_of_X(params.W1.shape[-1], X))
     return _forward(params, X)
 
 
 def cost(params: Params, X, y):
     """J = (1/m) Σ_i L⁽ⁱ⁾, computed from the logits with the stable loss;
     shape ``B``."""
-    X, y = check_data(X, y)
-    return bce_with_logits(forward(params, X).z2, y).mean(axis=-1)
+    params = check_params(params)
+    X, y = check_data(X, y, params.W1.shape[-1])
+    return _bce_with_logits(_forward(params, X).z2, y).mean(axis=-1)
 
 
 def _backward(
@@ -152,7 +194,7 @@ def _backward(
     dZ1 = dA1 * _relu_derivative(cache.Z1, relu_at_zero)
     # Σ_i dZ1[:, i] x⁽ⁱ⁾ᵀ: the contraction of the 3-tensor δ5
     grad_W1 = dZ1 @ X.T
-    return Params(grad_W1, dZ1.sum(axis=-1), grad_w2, grad_b2)
+    return Params._make((grad_W1, dZ1.sum(axis=-1), grad_w2, grad_b2))
 
 
 def gradients(params: Params, X, y, relu_at_zero: float = 0.0) -> Params:
@@ -195,16 +237,18 @@ def train(
         if len(history) > steps:
             break
         grads = _backward(params, X, y, cache, 0.0)
-        params = Params(
-            *(p - lr * g for p, g in zip(params, grads, strict=True))
+        # _make: no checks inside the loop (Params checks its arguments)
+        params = Params._make(
+            p - lr * g for p, g in zip(params, grads, strict=True)
         )
     return params, np.array(history)
 
 
 def accuracy(params: Params, X, y):
     """Fraction of examples with (ŷ > 1/2) == y; shape ``B``."""
-    X, y = check_data(X, y)
-    return ((forward(params, X).z2 > 0) == (y > 0.5)).mean(axis=-1)
+    params = check_params(params)
+    X, y = check_data(X, y, params.W1.shape[-1])
+    return ((_forward(params, X).z2 > 0) == (y > 0.5)).mean(axis=-1)
 
 
 def train_logistic_regression(

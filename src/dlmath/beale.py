@@ -16,6 +16,16 @@ import numpy as np
 
 from .checks import as_number, as_points
 
+__all__ = [
+    "beale",
+    "beale_gradient",
+    "beale_hessian",
+    "outcomes",
+    "COEFFICIENTS",
+    "GLOBAL_MINIMUM",
+    "SADDLE_LEVEL",
+]
+
 # c_i, i = 1, 2, 3: Python floats, the exact binary values 1.5, 2.25, 2.625
 COEFFICIENTS = (1.5, 2.25, 2.625)
 GLOBAL_MINIMUM = np.array([3.0, 0.5])  # F = 0 there, the only zero of F
@@ -23,9 +33,9 @@ GLOBAL_MINIMUM = np.array([3.0, 0.5])  # F = 0 there, the only zero of F
 SADDLE_LEVEL = 909 / 64
 
 
-def _points(points) -> np.ndarray:
+def _points(points, name: str = "points") -> np.ndarray:
     # a diverged run's iterates are inf or nan: let them through
-    return as_points(points, "points", 2, interval=None)
+    return as_points(points, name, 2, interval=None)
 
 
 def _residuals(p: np.ndarray):
@@ -110,7 +120,7 @@ def outcomes(
     (momentum, Adam, Adamax, or gradient descent with a large step) the label
     only says where the run is now. 'elsewhere': anything else.
     """
-    p = _points(final_points)
+    p = _points(final_points, "final_points")
     t = as_points(target, "target", 2)
     if t.shape != (2,):
         raise ValueError(

@@ -8,11 +8,18 @@ below, so one bad input gets one error wherever it is passed:
   ``ValueError`` when it is of the right kind but out of range or of the
   wrong shape;
 * the message names the parameter and what was expected, then what was
-  given: ``"lr must be a positive finite number, got 0.0"``.
+  given: ``"lr must be a positive finite number, got 0.0"``; for an array,
+  where its first bad entry is and what it holds, never the whole array
+  (a message stays short whatever the size of the input);
+* every check runs before any work, and before any function the caller
+  passed in is called.
+
+Empty arrays are refused unless a function says it accepts them: a mean,
+a median or a comparison over no numbers has no value.
 
 The NaN rule: nan is never a valid value, and every check refuses it; so are
 ±inf unless the interval asked for includes them (``"(0, inf]"``). The one
-exception is ``interval=None`` (in :func:`as_array`, :func:`as_points`),
+exception is ``interval=None`` (in ``as_array``, ``as_points``),
 which lets any real number through. It is for points that come from an
 optimiser's iterates: the Beale function, its derivatives and ``outcomes``,
 the gradient oracles of :mod:`dlmath.problems`, and the gradients inside
@@ -32,6 +39,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+
+__all__ = [
+    "assert_close",
+    "compare",
+    "relative_error",
+]
 
 # Columns of printed text that the book's code column shows without
 # scrolling (ruff's line length; see _static/book.css).
@@ -77,6 +90,36 @@ def _in_words(interval: str, noun: str) -> str:
     return f"{noun} in {interval}"
 
 
+# The longest repr of a given value that a message quotes.
+_SHOWN = 60
+
+
+def _show(value) -> str:
+    """``repr(value)``, cut short: a message names what was given, it does
+    not reproduce it."""
+    if isinstance(value, np.ndarray) and value.size > 1:
+        return f"an array of shape {value.shape}"
+    text = repr(value)
+    if len(text) <= _SHOWN:
+        return text
+    return f"{text[: _SHOWN - 5]}... ({type(value).__name__})"
+
+
+def _first_bad(array: np.ndarray, good: np.ndarray) -> str:
+    """Where the first entry of ``array`` outside ``good`` is, and what it
+    is: "entry 3 is nan", "entry (1, 0) is -2.0"."""
+    flat = int(np.argmin(np.ravel(good)))
+    value = np.ravel(array)[flat]
+    if array.ndim == 0:
+        where = "got"
+    elif array.ndim == 1:
+        where = f"entry {flat} is"
+    else:
+        index = np.unravel_index(flat, array.shape)
+        where = f"entry {tuple(int(i) for i in index)} is"
+    return f"{where} {_show(value.item())}"
+
+
 def _is_real_scalar(value) -> bool:
     # bool is an int to Python, but True is never meant as a number here
     return isinstance(
@@ -107,23 +150,35 @@ def as_count(value, name: str, minimum: int = 0) -> int:
     if not isinstance(value, (int, np.integer)) or isinstance(
         value, (bool, np.bool_)
     ):
-        raise TypeError(f"{name} must be {expected}, got {value!r}")
+        raise TypeError(f"{name} must be {expected}, got {_show(value)}")
     if value < minimum:
-        raise ValueError(f"{name} must be {expected}, got {value!r}")
+        raise ValueError(f"{name} must be {expected}, got {_show(value)}")
     return int(value)
 
 
 def as_counts(value, name: str, minimum: int = 0) -> np.ndarray:
     """``value`` as an int64 array (or a 0-d one) of counts, each at least
     ``minimum``: as :func:`as_count`, entry by entry."""
-    array = np.asarray(value)
     expected = {0: "non-negative integers", 1: "positive integers"}.get(
         minimum, f"integers of at least {minimum}"
     )
+    try:
+        array = np.asarray(value)
+    except ValueError as exc:  # a ragged list
+        raise TypeError(
+            f"{name} must hold only {expected}, got {_show(value)}"
+        ) from exc
     if array.dtype.kind not in "iu":
-        raise TypeError(f"{name} must hold only {expected}, got {value!r}")
+        raise TypeError(
+            f"{name} must hold only {expected}, got {_show(value)}"
+        )
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
     if np.any(array < minimum):
-        raise ValueError(f"{name} must hold only {expected}, got {value!r}")
+        raise ValueError(
+            f"{name} must hold only {expected}: "
+            + _first_bad(array, array >= minimum)
+        )
     return array.astype(np.int64)
 
 
@@ -136,20 +191,24 @@ def as_number(value, name: str, interval: str = "(-inf, inf)") -> float:
     """
     expected = "a " + _in_words(interval, "number")
     if not _is_real_scalar(value):
-        raise TypeError(f"{name} must be {expected}, got {value!r}")
+        raise TypeError(f"{name} must be {expected}, got {_show(value)}")
     if not _contains(interval, float(value)):
-        raise ValueError(f"{name} must be {expected}, got {value!r}")
+        raise ValueError(f"{name} must be {expected}, got {_show(value)}")
     return float(value)
 
 
 def as_array(
-    value, name: str, interval: str | None = "(-inf, inf)"
+    value,
+    name: str,
+    interval: str | None = "(-inf, inf)",
+    allow_empty: bool = False,
 ) -> np.ndarray:
     """``value`` as a float64 array whose every entry lies in ``interval``.
 
     ``TypeError`` unless it holds real numbers (ints or floats, not bools,
-    strings or complex numbers); ``ValueError`` if an entry lies outside the
-    interval. The default asks for finite entries; ``interval=None`` lets
+    strings or complex numbers); ``ValueError`` if it is empty (unless
+    ``allow_empty``) or an entry lies outside the interval, naming the first
+    such entry. The default asks for finite entries; ``interval=None`` lets
     inf and nan through (for an optimiser's iterates: see the module
     docstring).
     """
@@ -170,25 +229,39 @@ def as_array(
             f"{name} must be a real number or an array of real numbers, "
             f"got {given}"
         ) from exc
-    if interval is not None and not np.all(_contains(interval, array)):
-        expected = _in_words(interval, "numbers")
-        raise ValueError(f"{name} must hold only {expected}, got {value!r}")
+    if array.size == 0 and not allow_empty:
+        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
+    if interval is not None:
+        inside = _contains(interval, array)
+        if not np.all(inside):
+            expected = _in_words(interval, "numbers")
+            raise ValueError(
+                f"{name} must hold only {expected}: "
+                + _first_bad(array, inside)
+            )
     return array
 
 
 def as_points(
-    value, name: str, dim: int, interval: str | None = "(-inf, inf)"
+    value,
+    name: str,
+    dim: int,
+    interval: str | None = "(-inf, inf)",
+    dim_from: str | None = None,
 ) -> np.ndarray:
     """``value`` as a float64 array of shape ``(..., dim)``: a batch of
     points, one per row, as the optimisers step them.
 
     The entries are checked as by :func:`as_array`; ``ValueError`` unless
-    the last axis has length ``dim``.
+    the last axis has length ``dim``. ``dim_from`` names the argument that
+    set ``dim``, for the message (either of the two may be the wrong one).
     """
     array = as_array(value, name, interval)
     if array.ndim == 0 or array.shape[-1] != dim:
+        source = f" (as {dim_from} says)" if dim_from else ""
         raise ValueError(
-            f"{name} must have shape (..., {dim}), got shape {array.shape}"
+            f"{name} must have shape (..., {dim}){source}, "
+            f"got shape {array.shape}"
         )
     return array
 
@@ -235,8 +308,15 @@ def as_flag(value, name: str) -> bool:
     """``value`` if it is ``True`` or ``False``; ``TypeError`` otherwise (a 0
     or a "no" would pass a truth test and mean something else)."""
     if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
+        raise TypeError(f"{name} must be True or False, got {_show(value)}")
     return bool(value)
+
+
+def as_text(value, name: str) -> str:
+    """``value`` if it is a ``str``; ``TypeError`` otherwise."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {_show(value)}")
+    return value
 
 
 def as_callable(value, name: str) -> Callable:
@@ -286,8 +366,8 @@ def relative_error(actual, expected) -> float:
     e = as_array(expected, "expected")
     if a.shape != e.shape:
         raise ValueError(
-            f"cannot compare shapes {a.shape} and {e.shape}: "
-            "expected equal shapes"
+            "actual and expected must have one shape, cannot compare "
+            f"shapes {a.shape} and {e.shape}"
         )
     scale = max(np.linalg.norm(a), np.linalg.norm(e))
     return 0.0 if scale == 0.0 else float(np.linalg.norm(a - e) / scale)
@@ -299,6 +379,7 @@ def compare(
     """Relative error of ``actual`` against ``expected``, with both kept for
     the report."""
     rtol = as_number(rtol, "rtol", "(0, inf)")
+    name = as_text(name, "name")
     a = as_array(actual, "actual")
     e = as_array(expected, "expected")
     return Comparison(name, a, e, relative_error(a, e), rtol)
@@ -312,6 +393,41 @@ def assert_close(
 
     The default tolerance is CS231n's "good" threshold for central-difference
     gradient checks.
+
+    Parameters
+    ----------
+    actual, expected : array_like
+        Two computations of one quantity: real numbers of one shape, finite,
+        not empty.
+    rtol : float
+        The largest relative error ‖actual − expected‖ / max(‖actual‖,
+        ‖expected‖) that counts as agreement; positive.
+    name : str
+        What is compared, for the printed verdict.
+
+    Returns
+    -------
+    Comparison
+        Both values, the relative error and the tolerance; ``str()`` of it is
+        one line that states the tolerance, never rounding-level digits.
+
+    Raises
+    ------
+    AssertionError
+        When they disagree, showing both values.
+    TypeError, ValueError
+        For a bad argument, naming it.
+
+    Examples
+    --------
+    >>> print(assert_close([1.0, 2.0], [1.0, 2.0 + 1e-12], name="sum"))
+    sum: agree, relative error below 1e-07
+    >>> a, b = [1.0, 2.0], [1.0, -2.0]
+    >>> assert_close(a, b, name="sign")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    AssertionError: sign: DISAGREE, relative error 1.8 (tolerance 1e-07)
+    actual:
+    ...
     """
     result = compare(actual, expected, rtol, name)
     if not result.ok:

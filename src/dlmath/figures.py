@@ -3,10 +3,23 @@ network of chapter 4, with the Jacobian δ of each edge written on it."""
 
 from __future__ import annotations
 
+from .checks import _show, as_number, as_text
+
+__all__ = [
+    "network_graph",
+    "draw_graph",
+    "use_book_figures",
+]
+
 
 def network_graph(d_x: str = "D_x", d_a1: str = "D_{a_1}"):
     """Nodes ``{name: (x, y, label)}`` and edges ``[(source, target, label)]``
-    of the computation graph of problem 4, one example at a time."""
+    of the computation graph of problem 4, one example at a time.
+
+    ``d_x`` and ``d_a1`` are the TeX of the two sizes written on the nodes.
+    """
+    as_text(d_x, "d_x")
+    as_text(d_a1, "d_a1")
     nodes = {
         "x": (0.0, 1.0, rf"$x^{{(i)}}$" "\n" rf"${d_x}\times 1$"),
         "W1": (0.0, 2.2, rf"$W_1$" "\n" rf"${d_a1}\times {d_x}$"),
@@ -37,7 +50,14 @@ def network_graph(d_x: str = "D_x", d_a1: str = "D_{a_1}"):
 
 def draw_graph(ax, nodes: dict, edges: list, highlight=()) -> None:
     """Draw a computation graph on ``ax``: a rounded box per node, an arrow
-    per edge with its label at the midpoint."""
+    per edge with its label at the midpoint.
+
+    ``nodes`` maps a name to ``(x, y, label)``, ``edges`` lists
+    ``(source, target, label)`` between named nodes, and ``highlight`` names
+    the nodes drawn in another colour; all are checked before anything is
+    drawn.
+    """
+    _check_graph(ax, nodes, edges, highlight)
     for name, (x, y, label) in nodes.items():
         ax.text(
             x,
@@ -53,11 +73,6 @@ def draw_graph(ax, nodes: dict, edges: list, highlight=()) -> None:
             ),
         )
     for source, target, label in edges:
-        if source not in nodes or target not in nodes:
-            raise ValueError(
-                f"edge {source!r} -> {target!r} names a node that is not in "
-                "nodes"
-            )
         (x0, y0, _), (x1, y1, _) = nodes[source], nodes[target]
         ax.annotate(
             "",
@@ -117,3 +132,53 @@ def use_book_figures() -> None:
 
     mpl.rcParams.update(BOOK_FIGURE_STYLE)
     set_matplotlib_formats("svg", metadata={"Date": None})
+
+
+def _check_graph(ax, nodes, edges, highlight) -> None:
+    from matplotlib.axes import Axes
+
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes, got {_show(ax)}")
+    if not isinstance(nodes, dict) or not nodes:
+        raise TypeError(
+            "nodes must be a non-empty dict {name: (x, y, label)}, "
+            f"got {_show(nodes)}"
+        )
+    for name, node in nodes.items():
+        where = f"nodes[{name!r}]"
+        if not isinstance(node, tuple) or len(node) != 3:
+            raise ValueError(
+                f"{where} must be (x, y, label), got {_show(node)}"
+            )
+        as_number(node[0], f"{where} x")
+        as_number(node[1], f"{where} y")
+        as_text(node[2], f"{where} label")
+    if not isinstance(edges, (list, tuple)):
+        raise TypeError(
+            f"edges must be a list of (source, target, label), "
+            f"got {_show(edges)}"
+        )
+    for i, edge in enumerate(edges):
+        if not isinstance(edge, tuple) or len(edge) != 3:
+            raise ValueError(
+                f"edges[{i}] must be (source, target, label), "
+                f"got {_show(edge)}"
+            )
+        source, target, label = edge
+        if source not in nodes or target not in nodes:
+            raise ValueError(
+                f"edges[{i}], {source!r} -> {target!r}, names a node that "
+                "is not in nodes"
+            )
+        as_text(label, f"edges[{i}] label")
+    if isinstance(highlight, str) or not isinstance(
+        highlight, (list, tuple, set)
+    ):
+        raise TypeError(
+            f"highlight must be a tuple of node names, got {_show(highlight)}"
+        )
+    for name in highlight:
+        if name not in nodes:
+            raise ValueError(
+                f"highlight names {_show(name)}, which is not in nodes"
+            )

@@ -10,6 +10,12 @@ import numpy as np
 
 from .checks import as_array, as_number, as_points, as_square_matrix
 
+__all__ = [
+    "second_order_model",
+    "classify_stationary_point",
+    "loglog_slope",
+]
+
 
 def second_order_model(
     value, gradient, hessian, x0
@@ -46,7 +52,7 @@ def classify_stationary_point(hessian, tol: float = 1e-9) -> str:
     """Second-derivative test from the eigenvalues of a symmetric Hessian:
     'minimum', 'maximum', 'saddle' or 'degenerate'.
 
-    An eigenvalue within ``tol`` times the largest |eigenvalue| of 0 makes
+    An eigenvalue within ``tol`` times the largest ``|eigenvalue|`` of 0 makes
     the test inconclusive ('degenerate'), unless another pair of eigenvalues
     already has opposite signs (a saddle either way).
     """
@@ -77,5 +83,10 @@ def loglog_slope(x, y) -> float:
         raise ValueError(
             "x and y must be 1-D of one length >= 2, "
             f"got {x.shape} and {y.shape}"
+        )
+    if np.all(x == x[0]):
+        # a vertical line has no slope (LAPACK: "SVD did not converge")
+        raise ValueError(
+            f"x must hold two different values, got {x[0]:g} only"
         )
     return float(np.polyfit(np.log(x), np.log(y), 1)[0])

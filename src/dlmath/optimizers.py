@@ -29,6 +29,14 @@ import numpy as np
 
 from .checks import as_array, as_callable, as_count, as_flag, as_number
 
+__all__ = [
+    "GradientDescent",
+    "Momentum",
+    "Adam",
+    "Adamax",
+    "run",
+]
+
 GradFn = Callable[[np.ndarray], np.ndarray]
 
 
@@ -61,10 +69,11 @@ class GradientDescent:
 @dataclass(frozen=True)
 class Momentum:
     """Heavy ball (Polyak 1964) or Nesterov (1983) momentum, in the velocity
-    form of Sutskever et al. (2013).
+    form of Sutskever et al. (2013)::
 
-    Heavy ball: v_{t+1} = μ v_t − η ∇f(x_t),          x_{t+1} = x_t + v_{t+1}.
-    Nesterov:   v_{t+1} = μ v_t − η ∇f(x_t + μ v_t),  x_{t+1} = x_t + v_{t+1}.
+        heavy ball: v_{t+1} = μ v_t − η ∇f(x_t)
+        Nesterov:   v_{t+1} = μ v_t − η ∇f(x_t + μ v_t)
+        both:       x_{t+1} = x_t + v_{t+1}
     """
 
     lr: float
@@ -74,6 +83,8 @@ class Momentum:
     def __post_init__(self):
         as_number(self.lr, "lr", "(0, inf)")
         as_number(self.beta, "beta", "[0, 1)")
+        # nesterov="no" would run Nesterov
+        as_flag(self.nesterov, "nesterov")
 
     def init(self, x):
         return np.zeros_like(x)  # velocity
@@ -140,7 +151,7 @@ class Adam(_Moments):
 @dataclass(frozen=True)
 class Adamax(_Moments):
     """Adamax, Kingma & Ba (2015), Algorithm 2: Adam with the infinity norm
-    u_t = max(β₂ u_{t−1}, |g_t|).
+    ``u_t = max(β₂ u_{t−1}, |g_t|)``.
 
     The paper divides by u_t with no ε. Where u_t is exactly 0 every gradient
     so far was 0 in that coordinate, so m_t = 0 too; the step there is taken
@@ -149,7 +160,7 @@ class Adamax(_Moments):
     as in gradient descent, Adam and PyTorch's Adamax: a diverging run shows
     as diverged. An ``eps`` > 0 divides by u_t + ε instead, as Keras does;
     with ``eps_in_max`` it goes inside the max instead, as PyTorch does:
-    u_t = max(β₂ u_{t−1}, |g_t| + ε), and the step is m_t / u_t.
+    ``u_t = max(β₂ u_{t−1}, |g_t| + ε)``, and the step is m_t / u_t.
     """
 
     lr: float = 0.002
@@ -173,6 +184,23 @@ class Adamax(_Moments):
         return x - self.lr / (1 - self.beta1**t) * step, AdamState(m, u, t)
 
 
+def _check_optimizer(optimizer) -> None:
+    """``TypeError`` unless ``optimizer`` is an optimiser *instance*, with
+    ``init`` and ``step`` methods (``Adam()``, not the class ``Adam``)."""
+    if isinstance(optimizer, type):
+        raise TypeError(
+            f"optimizer must be an instance such as {optimizer.__name__}(), "
+            f"got the class {optimizer.__name__}"
+        )
+    if not all(
+        callable(getattr(optimizer, name, None)) for name in ("init", "step")
+    ):
+        raise TypeError(
+            "optimizer must have init and step methods, "
+            f"got {type(optimizer).__name__}"
+        )
+
+
 def run(optimizer, grad_fn: GradFn, x0, num_steps: int) -> np.ndarray:
     """The trajectory ``[x_0, x_1, …, x_T]`` of ``optimizer`` from ``x0``,
     shape ``(T + 1,) + x0.shape``.
@@ -180,12 +208,33 @@ def run(optimizer, grad_fn: GradFn, x0, num_steps: int) -> np.ndarray:
     ``x0`` may hold many starting points, one per row of its leading axes;
     they are stepped together. ``x0`` must be finite; the gradients along
     the way may be inf or nan, and then so are the iterates after them.
+
+    Parameters
+    ----------
+    optimizer : GradientDescent, Momentum, Adam or Adamax
+        An instance (``Adam()``, not ``Adam``), or any object with the
+        ``init`` and ``step`` methods of the module docstring.
+    grad_fn : callable
+        Maps an array of the shape of ``x0`` to the gradients, row by row.
+    x0 : array_like
+        Starting points, shape ``(..., d)``: finite real numbers.
+    num_steps : int
+        The number of steps T, at least 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        The trajectory, shape ``(T + 1,) + x0.shape``.
+
+    Examples
+    --------
+    Gradient descent with η = 0.25 on f(x) = x², whose gradient is 2x,
+    halves x at every step:
+
+    >>> run(GradientDescent(lr=0.25), lambda x: 2 * x, [1.0], 3)[:, 0]
+    array([1.   , 0.5  , 0.25 , 0.125])
     """
-    if not all(hasattr(optimizer, name) for name in ("init", "step")):
-        raise TypeError(
-            "optimizer must have init and step methods, "
-            f"got {type(optimizer).__name__}"
-        )
+    _check_optimizer(optimizer)
     as_callable(grad_fn, "grad_fn")
     as_count(num_steps, "num_steps")
     x = as_array(x0, "x0")

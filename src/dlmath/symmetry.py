@@ -17,14 +17,32 @@ import math
 import numpy as np
 
 from .checks import (
+    _show,
     as_array,
     as_count,
+    as_flag,
     as_generator,
     as_number,
     as_points,
     as_vector,
 )
 from .logistic import _sigmoid
+
+__all__ = [
+    "mirror_permutation",
+    "mirror_matrix",
+    "mirror_pairs",
+    "pairing_laplacian",
+    "symmetry_penalty",
+    "symmetric_template",
+    "make_dataset",
+    "logistic_loss",
+    "logistic_gradient",
+    "augment_with_mirror",
+    "train_penalised_logistic",
+    "gaussian_accuracy",
+    "learning_curves",
+]
 
 
 def _check_shape(height, width) -> tuple[int, int]:
@@ -42,6 +60,7 @@ def mirror_permutation(height: int, width: int) -> np.ndarray:
 def mirror_matrix(height: int, width: int) -> np.ndarray:
     """The ``d x d`` permutation matrix P with ``(P w)[p] = w[mirror(p)]``;
     P = Pᵀ = P⁻¹."""
+    height, width = _check_shape(height, width)
     return np.eye(height * width)[mirror_permutation(height, width)]
 
 
@@ -72,13 +91,14 @@ def pairing_laplacian(height: int, width: int) -> np.ndarray:
 def symmetry_penalty(w, height: int, width: int) -> np.ndarray:
     """R(w) = Σ_pairs (w_p − w_mirror(p))², for weights of shape
     ``(..., height * width)``."""
-    w = _weights(w, height * width)
+    height, width = _check_shape(height, width)
+    w = _weights(w, height * width, "height * width")
     pairs = mirror_pairs(height, width)
     return np.sum((w[..., pairs[:, 0]] - w[..., pairs[:, 1]]) ** 2, axis=-1)
 
 
-def _weights(w, d: int) -> np.ndarray:
-    return as_points(w, "w", d)
+def _weights(w, d: int, dim_from: str) -> np.ndarray:
+    return as_points(w, "w", d, dim_from=dim_from)
 
 
 def symmetric_template(
@@ -140,12 +160,20 @@ def _data(X, s):
     return X, s
 
 
-def _checked(w, X, s, l2: float, symmetry: float):
+def _checked(w, X, s, l2: float, symmetry: float, shape):
     """The arguments of the loss and its gradient, checked."""
     X, s = _data(X, s)
-    w = _weights(w, X.shape[-1])
+    w = _weights(w, X.shape[-1], "X")
+    try:
+        np.broadcast_shapes(w.shape[:-1], X.shape[:-2])
+    except ValueError:
+        raise ValueError(
+            f"w's batch axes {w.shape[:-1]} must broadcast against X's, "
+            f"{X.shape[:-2]}"
+        ) from None
     as_number(l2, "l2", "[0, inf)")
     as_number(symmetry, "symmetry", "[0, inf)")
+    _check_image_shape(shape, X.shape[-1], symmetry)
     return w, X, s
 
 
@@ -164,7 +192,7 @@ def logistic_loss(
 ) -> np.ndarray:
     """Mean logistic loss log(1 + exp(−s wᵀx)) + (l2/2)‖w‖² + symmetry · wᵀSw,
     one value per batch row."""
-    w, X, s = _checked(w, X, s, l2, symmetry)
+    w, X, s = _checked(w, X, s, l2, symmetry, shape)
     margins = _margins(w, X, s)
     loss = np.logaddexp(0.0, -margins).mean(axis=-1) + 0.5 * l2 * np.sum(
         w**2, axis=-1
@@ -181,7 +209,7 @@ def logistic_gradient(
 ) -> np.ndarray:
     """Gradient of :func:`logistic_loss` by w: −mean σ(−m) s x + l2 w +
     2·symmetry·S w, with m = s wᵀx."""
-    w, X, s = _checked(w, X, s, l2, symmetry)
+    w, X, s = _checked(w, X, s, l2, symmetry, shape)
     mirror = _mirror(symmetry, shape, X.shape[-1])
     return _gradient(w, X, s, l2, symmetry, mirror)
 
@@ -197,12 +225,31 @@ def _gradient(w, X, s, l2, symmetry, mirror) -> np.ndarray:
 
 
 def _image_shape(shape, d: int) -> tuple[int, int]:
-    if shape is None or len(shape) != 2 or shape[0] * shape[1] != d:
+    """``shape`` as (height, width) of images of ``d`` pixels."""
+    expected = f"(height, width), two positive integers with product {d}"
+    if not isinstance(shape, (tuple, list)) or len(shape) != 2:
+        raise TypeError(f"shape must be {expected}, got {_show(shape)}")
+    for size in shape:
+        try:
+            as_count(size, "shape", 1)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"shape must be {expected}, got {_show(shape)}"
+            ) from None
+    if shape[0] * shape[1] != d:
+        raise ValueError(f"shape must be {expected}, got {_show(shape)}")
+    return int(shape[0]), int(shape[1])
+
+
+def _check_image_shape(shape, d: int, symmetry: float) -> None:
+    """``shape`` is needed when the penalty is on, and checked whenever it
+    is given."""
+    if symmetry and shape is None:
         raise ValueError(
-            f"shape must be (height, width) with height * width = {d} "
-            f"when symmetry > 0, got {shape!r}"
+            "shape must be (height, width) when symmetry > 0, got None"
         )
-    return _check_shape(*shape)
+    if shape is not None:
+        _image_shape(shape, d)
 
 
 def augment_with_mirror(X, s, height: int, width: int):
@@ -212,7 +259,8 @@ def augment_with_mirror(X, s, height: int, width: int):
     height, width = _check_shape(height, width)
     if X.shape[-1] != height * width:
         raise ValueError(
-            f"images must have {height * width} pixels, got {X.shape[-1]}"
+            f"X must have height * width = {height * width} pixels per "
+            f"image (its last axis), got shape {X.shape}"
         )
     mirrored = X[..., mirror_permutation(height, width)]
     return np.concatenate([X, mirrored], axis=-2), np.concatenate(
@@ -236,6 +284,7 @@ def train_penalised_logistic(
     X, s = _data(X, s)
     as_number(l2, "l2", "(0, inf)")
     as_number(symmetry, "symmetry", "[0, inf)")
+    _check_image_shape(shape, X.shape[-1], symmetry)
     as_count(steps, "steps")
     n = X.shape[-2]
     # ‖X‖₂² is the largest eigenvalue of the d x d Gram matrix XᵀX, cheaper
@@ -264,7 +313,7 @@ def gaussian_accuracy(
     """Exact test accuracy of sign(wᵀx) on the data of :func:`make_dataset`:
     Φ(a wᵀt / (σ‖w‖))."""
     t = _template(template)
-    w = _weights(w, t.size)
+    w = _weights(w, t.size, "template")
     as_number(amplitude, "amplitude", "[0, inf)")
     as_number(noise, "noise", "(0, inf)")
     norm = np.linalg.norm(w, axis=-1)
@@ -298,11 +347,30 @@ def learning_curves(
     X, s = _data(X, s)
     if X.ndim != 3:
         raise ValueError(f"X must have shape (batch, N, d), got {X.shape}")
-    sizes = [as_count(n, f"sizes[{i}]", 1) for i, n in enumerate(sizes)]
-    if not sizes or max(sizes) > X.shape[1]:
-        raise ValueError(
-            f"sizes must be a non-empty list in 1..{X.shape[1]}, got {sizes}"
+    if not isinstance(sizes, (list, tuple, np.ndarray)) or len(sizes) == 0:
+        raise TypeError(
+            f"sizes must be a non-empty list of sizes, got {_show(sizes)}"
         )
+    sizes = [as_count(n, f"sizes[{i}]", 1) for i, n in enumerate(sizes)]
+    if max(sizes) > X.shape[1]:
+        raise ValueError(
+            f"sizes must lie in 1..{X.shape[1]} (the examples in X), "
+            f"got {_show(sizes)}"
+        )
+    t = _template(template)
+    if t.size != X.shape[-1]:
+        raise ValueError(
+            f"template must have the {X.shape[-1]} pixels of an image of X, "
+            f"got shape {t.shape}"
+        )
+    as_number(amplitude, "amplitude", "[0, inf)")
+    as_number(noise, "noise", "(0, inf)")
+    as_number(l2, "l2", "(0, inf)")
+    as_number(symmetry, "symmetry", "[0, inf)")
+    # augment="no" would augment
+    augment = as_flag(augment, "augment")
+    _check_image_shape(shape, X.shape[-1], symmetry or augment)
+    as_count(steps, "steps")
     accuracies = []
     # a loop over a handful of sizes; every seed is trained at once
     for n in sizes:
