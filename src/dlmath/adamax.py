@@ -195,7 +195,7 @@ def adamax_step_bound(beta1: float, beta2: float, t) -> np.ndarray:
 
 
 def adam_step_supremum(beta1: float, beta2: float, t) -> np.ndarray:
-    """The largest |Δθ_t| / α that Adam (with ε = 0) can take at step t:
+    """The largest ``|Δθ_t| / α`` that Adam (with ε = 0) can take at step t:
     (1 − β₁)/(1 − β₁^t) · √((1 − β₂^t)/(1 − β₂)) · √(Σ_{k<t} (β₁²/β₂)^k).
 
     Cauchy–Schwarz on m_t = (1 − β₁) Σ_k β₁^k g_{t−k} against

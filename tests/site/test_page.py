@@ -8,7 +8,6 @@ fails on one kind of fault and names where it is.
 from pathlib import Path
 
 import pytest
-from conftest import open_page
 
 HERE = Path(__file__).parent
 AXE = HERE.parents[1] / "vendor" / "axe-core" / "axe.min.js"
@@ -22,7 +21,7 @@ _measured = {}
 
 
 @pytest.fixture
-def faults(browser, site_url, page_path, width):
+def faults(browser, open_page, site_url, page_path, width):
     key = (page_path, width)
     if key not in _measured:
         page = open_page(browser, site_url, page_path, width)
