@@ -54,6 +54,10 @@ function patchTheme() {
     if (text && !label.toLowerCase().includes(text.toLowerCase()))
       button.removeAttribute('aria-label');
   }
+  // Sphinx lays a long signature's parameters out as a <dl> of <dd> only,
+  // which is not a definition list (axe: definition-list)
+  for (const list of document.querySelectorAll('dt.sig > dl'))
+    list.setAttribute('role', 'presentation');
   const brand = document.querySelector(
     '.sidebar-primary-items__start > .sidebar-primary-item:first-child');
   if (brand && brand.querySelector('.navbar-brand'))
@@ -78,6 +82,14 @@ function patchTheme() {
 // again at load: the theme's icon script replaces <i> icons by <svg> ones
 // after the document is parsed, and the figures have their size then
 window.addEventListener('DOMContentLoaded', patchTheme);
+// and whenever the page changes: the icon script swaps its icons in a
+// later frame on pages without maths too
+let patchQueued = false;
+new MutationObserver(() => {
+  if (patchQueued) return;
+  patchQueued = true;
+  requestAnimationFrame(() => { patchQueued = false; patchTheme(); });
+}).observe(document.documentElement, {childList: true, subtree: true});
 window.addEventListener('load', () => {
   patchTheme();
   // matrices have their width once MathJax has typeset them
