@@ -87,7 +87,8 @@ async ({minFigurePx}) => {
     if (fixedOrHidden(n.parentElement) || !visible(n.parentElement)) continue;
     range.selectNodeContents(n);
     for (const rect of range.getClientRects())
-      if (rect.width > 0 && clippedBy(rect, n.parentElement)) {
+      // from the text's own element: a <pre> holding the text may scroll
+      if (rect.width > 0 && clippedBy(rect, n)) {
         out.clipped.push(short(n.textContent)); break;
       }
   }
