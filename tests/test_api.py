@@ -495,6 +495,8 @@ SPECS: dict[str, Spec] = {
             highlight=values(None, "c", ["c"], 1),
         ),
     ),
+    # no argument to get wrong: the call sets matplotlib's style
+    "figures.use_book_figures": Spec(lambda: dict(), dict()),
     # optimizers
     "optimizers.GradientDescent": Spec(
         lambda: dict(lr=0.1), dict(lr=number("(0, inf)"))

@@ -8,6 +8,7 @@ from .checks import _show, as_number, as_text
 __all__ = [
     "network_graph",
     "draw_graph",
+    "use_book_figures",
 ]
 
 
@@ -98,6 +99,39 @@ def draw_graph(ax, nodes: dict, edges: list, highlight=()) -> None:
         ylim=(min(ys) - 0.6, max(ys) + 0.6),
     )
     ax.axis("off")
+
+
+# Text sizes, in points, for figures drawn at most FIGURE_WIDTH_INCHES wide:
+# at that width a figure fills the 1280-px page's column at its natural size
+# (1 pt = 4/3 px), so 10 pt is 13.3 px, the page's small print (its code and
+# outputs, 13 px). On a phone a figure keeps that size and scrolls sideways
+# in its box (_static/book.css).
+FIGURE_WIDTH_INCHES = 7.0
+BOOK_FIGURE_STYLE = {
+    "font.size": 11,
+    "axes.titlesize": 11,
+    "axes.labelsize": 11,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 10,
+    "legend.title_fontsize": 10,
+    # text drawn as paths: the figure looks the same without its fonts
+    "svg.fonttype": "path",
+    # the ids inside an SVG come from this salt, not from a random one, so
+    # a notebook's stored output is the same on every run (nbval strict)
+    "svg.hashsalt": "dlmath",
+}
+
+
+def use_book_figures() -> None:
+    """Draw the notebook's figures as SVG (sharp at any zoom and in print)
+    that is byte-identical from run to run: a fixed hash salt and no date;
+    text at the book's sizes (BOOK_FIGURE_STYLE)."""
+    import matplotlib as mpl
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+    mpl.rcParams.update(BOOK_FIGURE_STYLE)
+    set_matplotlib_formats("svg", metadata={"Date": None})
 
 
 def _check_graph(ax, nodes, edges, highlight) -> None:
