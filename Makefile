@@ -128,10 +128,11 @@ pdf: $(STAMP)
 	cd _build/latex && LATEXOPTS= XINDYOPTS= latexmk -xelatex \
 	  -interaction=nonstopmode -halt-on-error -quiet dlmath-book.tex
 	! grep -E "Missing character|undefined references" _build/latex/dlmath-book.log
+	cp _build/latex/dlmath-book.pdf _build/html/dlmath-book.pdf
+	$(BIN)/python _ext/reader_notebooks.py _build/html  # the intro links the PDF now
+	# last, so that the PDF is newer than every page of the site it goes with
 	mkdir -p _build/pdf
 	cp _build/latex/dlmath-book.pdf _build/pdf/dlmath-book.pdf
-	cp _build/pdf/dlmath-book.pdf _build/html/dlmath-book.pdf
-	$(BIN)/python _ext/reader_notebooks.py _build/html  # the intro links the PDF now
 
 # tests/site: every page of _build/html in the installed headless Chromium
 # ($$CHROME_PATH or /usr/bin/chromium), offline, at 1280 and 390 px, and the

@@ -4,6 +4,7 @@ screen typeset, and the search page showing its results with snippets
 (browsers refuse fetch() on file://; _ext/search_offline.py answers it)."""
 
 from pathlib import Path
+from urllib.parse import urlparse
 
 SEARCH_WORD = "gradient"  # in every chapter
 
@@ -34,7 +35,12 @@ def open_file_page(browser, url):
         "console",
         lambda m: m.type == "error" and errors.append(f"console: {m.text}"),
     )
-    page.goto(url, wait_until="load")
+    if 'http-equiv="Refresh"' in Path(urlparse(url).path).read_text():
+        # index.html only redirects: check the page it leads to
+        with page.expect_navigation(url=lambda u: u != url):
+            page.goto(url, wait_until="load")
+    else:
+        page.goto(url, wait_until="load")
     return page, errors
 
 

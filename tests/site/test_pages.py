@@ -181,7 +181,9 @@ LAYOUT_JS = r"""
   const groups = {
     code: all('pre').filter(outside('.cell_output')),
     outputs: all('.cell_output > *').filter((e) => !e.matches('div.math')),
-    equations: [...all('div.math'),
+    // a matrix is typeset whole and scrolls in its own box, with a cue
+    // (book_page.js; test_typesetting.py checks it is never reflowed)
+    equations: [...all('div.math:not(.book-matrix)'),
                 ...all('mjx-container[display="true"]')
                   .filter(outside('div.math'))],
     tables: all('table').filter(outside('.cell_output')),
