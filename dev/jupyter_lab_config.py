@@ -20,6 +20,8 @@ def normalise_before_save(model, **kwargs):
 
 c = get_config()  # noqa: F821 (defined by Jupyter's config loader)
 c.FileContentsManager.pre_save_hook = normalise_before_save
-# Offline like the rest of the book: no news feed, no update check.
+# Offline like the rest of the book: no news feed, no update check, and
+# the front end does not ask about them (dev/lab-settings/overrides.json).
 c.LabApp.news_url = None
 c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
+c.LabApp.app_settings_dir = str(ROOT / "dev" / "lab-settings")
