@@ -150,7 +150,7 @@ check-site: $(STAMP)
 # under the same NBVAL flags (passed in, so there is one copy of them).
 BENCH_PAIRS ?= 5
 bench: $(STAMP)
-	$(BIN)/python dev/bench.py --pairs $(BENCH_PAIRS) $(NOTEBOOKS) -- $(NBVAL)
+	$(BIN)/python dev/bench.py $(BENCH_PAIRS) $(NOTEBOOKS) -- $(NBVAL)
 
 # JupyterLab and jupyterlab-myst are in the lock (they survive any sync).
 # As root (containers, WSL, cloud machines) jupyter refuses to start without

@@ -74,13 +74,9 @@ def version() -> str:
     return pyproject["project"]["version"]
 
 
-def _site_url(config) -> str:
-    url = os.environ.get("BOOK_URL") or config.html_baseurl or ""
-    return url if not url or url.endswith("/") else url + "/"
-
-
 def _config_inited(app, config):
-    config.html_baseurl = _site_url(config)
+    url = os.environ.get("BOOK_URL") or config.html_baseurl or ""
+    config.html_baseurl = url if url.endswith("/") or not url else url + "/"
 
 
 def _page_context(app, pagename, templatename, context, doctree):
@@ -151,45 +147,47 @@ def reader_lock(lock_text: str, roots=READER_PACKAGES) -> str:
     return "\n".join(entries[n] for n in sorted(needed)) + "\n"
 
 
-def first_cell(site: str, wheel: Path, sha256: str) -> dict:
-    name = wheel.name
-    where = (
-        f"    url = {urljoin(site, '_downloads/' + name)!r}\n"
-        if site
-        else "    url = None  # the book was built with no site address\n"
+# The book's first cell in every reader notebook.
+FIRST_CELL = """\
+# The book's package, dlmath: used if installed, else installed
+# from the wheel next to this notebook or from the book's site,
+# exactly the one that produced the outputs below (sha256-pinned).
+import importlib
+import pathlib
+import subprocess
+import sys
+
+try:
+    import dlmath
+except ModuleNotFoundError:
+    wheel = pathlib.Path({name!r})
+    url = {url}
+    source = wheel.resolve().as_uri() if wheel.exists() else url
+    if source is None:
+        raise ModuleNotFoundError(
+            "dlmath is missing: get {name} from the archive {archive} on "
+            "the book's site, or run make venv in a clone of the book's "
+            "repository."
+        ) from None
+    pip = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet",
+         "--disable-pip-version-check", "--no-warn-script-location",
+         f"dlmath @ {{source}}#sha256={sha256}"],
+        capture_output=True, text=True,
     )
-    source = (
-        "# The book's package, dlmath: used if installed, else installed\n"
-        "# from the wheel next to this notebook or from the book's site,\n"
-        "# exactly the one that produced the outputs below (sha256-pinned).\n"
-        "import importlib\n"
-        "import pathlib\n"
-        "import subprocess\n"
-        "import sys\n\n"
-        "try:\n"
-        "    import dlmath\n"
-        "except ModuleNotFoundError:\n"
-        f"    wheel = pathlib.Path({name!r})\n"
-        f"{where}"
-        "    source = wheel.resolve().as_uri() if wheel.exists() else url\n"
-        "    if source is None:\n"
-        "        raise ModuleNotFoundError(\n"
-        f'            "dlmath is missing: get {name} from the archive '
-        f"{ARCHIVE} on the book's site, or run make venv in a clone of "
-        "the book's repository.\"\n"
-        "        ) from None\n"
-        "    pip = subprocess.run(\n"
-        '        [sys.executable, "-m", "pip", "install", "--quiet",\n'
-        '         "--disable-pip-version-check",\n'
-        '         "--no-warn-script-location",\n'
-        f'         f"dlmath @ {{source}}#sha256={sha256}"],\n'
-        "        capture_output=True, text=True,\n"
-        "    )\n"
-        "    if pip.returncode:\n"
-        '        raise RuntimeError("installing dlmath failed:\\n" + '
-        "pip.stderr)\n"
-        "    importlib.invalidate_caches()\n"
-        "    import dlmath"
+    if pip.returncode:
+        raise RuntimeError("installing dlmath failed:\\n" + pip.stderr)
+    importlib.invalidate_caches()
+    import dlmath"""
+
+
+def first_cell(site: str, wheel: Path, sha256: str) -> dict:
+    url = site and repr(urljoin(site, "_downloads/" + wheel.name))
+    source = FIRST_CELL.format(
+        name=wheel.name,
+        url=url or "None  # the book was built with no site address",
+        archive=ARCHIVE,
+        sha256=sha256,
     )
     return {
         "cell_type": "code",

@@ -11,10 +11,10 @@ and answer the search's fetch() of a page from it. Over HTTP nothing
 changes and the file is never loaded.
 """
 
-import html
-import html.parser
 import json
 from pathlib import Path
+
+from bs4 import BeautifulSoup
 
 TEXTS = "_static/search-texts.js"
 BLOCKS = {"p", "div", "li", "tr", "br", "pre", "dt", "dd", "table"}
@@ -45,56 +45,23 @@ FETCH_FROM_TEXTS_JS = """
 """
 
 
-class MainText(html.parser.HTMLParser):
-    """The text of the element with role="main", its sections' ids kept."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.depth = 0  # element depth inside main; 0: outside
-        self.skip = 0  # depth at which a skipped element began
-        self.parts = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if not self.depth:
-            if attrs.get("role") == "main":
-                self.depth = 1
-            return
-        if tag not in ("br", "img", "hr", "input", "meta", "link", "wbr"):
-            self.depth += 1
-        classes = (attrs.get("class") or "").split()
-        if not self.skip and (
-            tag in ("script", "style") or "headerlink" in classes
-        ):
-            self.skip = self.depth
-        if self.skip:
-            return
-        if tag == "section" and attrs.get("id"):
-            self.parts.append(f'<section id="{html.escape(attrs["id"])}">')
-        elif tag in BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if not self.depth or tag in ("br", "img", "hr", "input", "wbr"):
-            return
-        if self.skip == self.depth:
-            self.skip = 0
-        elif not self.skip and tag == "section":
-            self.parts.append("</section>")
-        self.depth -= 1
-
-    def handle_data(self, data):
-        if self.depth and not self.skip:
-            self.parts.append(html.escape(data, quote=False))
-
-    def text(self):
-        return '<div role="main">' + "".join(self.parts) + "</div>"
-
-
 def page_text(source):
-    parser = MainText()
-    parser.feed(source)
-    return parser.text()
+    """The text of the element with role="main", its sections' ids kept:
+    what Sphinx's search reads a snippet from (in a section, if it can)."""
+    main = BeautifulSoup(source, "html.parser").find(attrs={"role": "main"})
+    if main is None:  # a redirect (index.html)
+        return '<div role="main"></div>'
+    for unread in main.select("script, style, .headerlink"):
+        unread.decompose()
+    for tag in main.find_all(True):
+        if tag.name == "section" and tag.get("id"):
+            tag.attrs = {"id": tag["id"]}
+            continue
+        if tag.name in BLOCKS:
+            tag.insert_before("\n")
+        tag.unwrap()
+    main.name, main.attrs = "div", {"role": "main"}
+    return str(main)
 
 
 def write_texts(app, exception):

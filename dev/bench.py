@@ -1,28 +1,23 @@
 """Time the notebook suite against its floor; show the slowest cells.
 
-Usage (the Makefile's `make bench`):
-
-    bench.py [--pairs N] [--top N] NOTEBOOK.ipynb ... -- NBVAL FLAGS
+Usage (`make bench`): bench.py PAIRS NOTEBOOK.ipynb ... -- NBVAL FLAGS
 
 The flags after `--` are the Makefile's NBVAL, so the suite is timed
-exactly as `make notebooks` runs it; this file keeps no copy of them.
-
-The floor is one notebook per chapter whose only cell holds that chapter's
-import statements: what the suite would cost if the notebooks did nothing
-but start a kernel and import. One untimed floor run warms the caches; then
-suite and floor run in alternating pairs under the same flags (which goes
-first alternates, so drift hits both alike); the medians of wall and CPU
-time and their ratios are printed (target: at most 1.5), then the last
-suite run's slowest cells, from pytest's --durations.
+exactly as `make notebooks` runs it. The floor is one notebook per chapter
+whose only cell holds that chapter's import statements: a kernel's start
+and the imports. After one untimed floor run (caches), suite and floor run
+in PAIRS alternating pairs (which goes first alternates, so drift hits both
+alike); the medians of wall and CPU time and their ratios are printed
+(target: at most 1.5), then the last suite run's slowest cells (pytest's
+--durations: nbval's items are cells).
 
 The floor notebooks sit in a temporary folder that is their own pytest
 rootdir: nbval names a cell outside the rootdir `::Cell 0`, the names
 collide, and pytest-xdist then runs one notebook in seven. So each run must
-pass exactly as many items as its notebooks have code cells (the floor: one
-per notebook), or the bench stops: it did not measure what it says.
+pass exactly as many items as its notebooks have code cells, or the bench
+stops: it did not measure what it says.
 """
 
-import argparse
 import ast
 import re
 import resource
@@ -37,42 +32,32 @@ import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
 
 TARGET_RATIO = 1.5
+TOP = 15  # slowest cells shown
 # No .pytest_cache: a cached last-failed list must not reorder runs.
 PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
 
 
 def code_cells(path):
-    """Sources of the cells nbval turns into items: every code cell."""
     notebook = nbformat.read(path, as_version=4)
     return [c.source for c in notebook.cells if c.cell_type == "code"]
 
 
-def import_statements(source):
-    """The top-level import statements of one cell, as source text."""
-    python = TransformerManager().transform_cell(source)  # %magic, !shell
-    return [
-        ast.get_source_segment(python, node)
-        for node in ast.parse(python).body
-        if isinstance(node, (ast.Import, ast.ImportFrom))
-    ]
-
-
-def write_floor(chapters, folder):
-    """One imports-only notebook per chapter, written into `folder`."""
-    paths = []
-    for chapter in chapters:
-        statements = []
-        for source in code_cells(chapter):
-            statements += [
-                s for s in import_statements(source) if s not in statements
-            ]
-        notebook = nbformat.v4.new_notebook(
-            cells=[nbformat.v4.new_code_cell("\n".join(statements))],
-            metadata=nbformat.read(chapter, as_version=4).metadata,
-        )
-        paths.append(folder / f"floor_{chapter.name}")
-        nbformat.write(notebook, paths[-1])
-    return paths
+def write_floor(chapter, folder):
+    """An imports-only notebook for `chapter`, written into `folder`."""
+    statements = []
+    for source in code_cells(chapter):
+        python = TransformerManager().transform_cell(source)  # %magic, !sh
+        for node in ast.parse(python).body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                statement = ast.get_source_segment(python, node)
+                if statement not in statements:
+                    statements.append(statement)
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("\n".join(statements))],
+        metadata=nbformat.read(chapter, as_version=4).metadata,
+    )
+    nbformat.write(notebook, folder / f"floor_{chapter.name}")
+    return folder / f"floor_{chapter.name}"
 
 
 def run(notebooks, flags, rootdir, extra=()):
@@ -88,60 +73,55 @@ def run(notebooks, flags, rootdir, extra=()):
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime
-    lines = process.stdout.strip().splitlines() or [""]
-    passed = re.search(r"(\d+) passed", lines[-1])
+    last = (process.stdout.strip().splitlines() or [""])[-1]
+    passed = re.search(r"(\d+) passed", last)
     if process.returncode or not passed or int(passed[1]) != cells:
         sys.exit(
             f"bench: expected {cells} cells of {len(notebooks)} notebooks to "
-            f"pass under {rootdir}, pytest says {lines[-1]!r} (exit "
+            f"pass under {rootdir}, pytest says {last!r} (exit "
             f"{process.returncode}):\n{process.stdout[-3000:]}"
         )
     return seconds, cpu, process.stdout
 
 
-def main(argv):
-    if "--" not in argv or argv.index("--") == len(argv) - 1:
-        sys.exit("bench: expected nbval flags after `--`: bench.py NB -- F")
-    at = argv.index("--")
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pairs", type=int, default=5)
-    parser.add_argument("--top", type=int, default=15)
-    parser.add_argument("notebooks", nargs="+", type=Path)
-    options, flags = parser.parse_args(argv[:at]), argv[at + 1 :]
-    if options.pairs < 1:
-        parser.error("--pairs must be at least 1")
+def main(pairs, notebooks, flags):
     suite, floor = [], []
     with tempfile.TemporaryDirectory(prefix="bench-floor-") as folder:
-        floor_notebooks = write_floor(options.notebooks, Path(folder))
-        run(floor_notebooks, flags, folder)  # untimed: compiles, caches
-        for pair in range(options.pairs):
-            order = ("suite", "floor") if pair % 2 == 0 else ("floor", "suite")
-            for which in order:
-                if which == "suite":
-                    durations = [f"--durations={options.top}"]
-                    suite.append(run(options.notebooks, flags, ".", durations))
-                else:
-                    floor.append(run(floor_notebooks, flags, folder))
+        floors = [write_floor(path, Path(folder)) for path in notebooks]
+        run(floors, flags, folder)  # untimed: compiles, caches
+        for pair in range(pairs):
+            first = "suite" if pair % 2 == 0 else "floor"
+            if first == "floor":
+                floor.append(run(floors, flags, folder))
+            suite.append(run(notebooks, flags, ".", [f"--durations={TOP}"]))
+            if first == "suite":
+                floor.append(run(floors, flags, folder))
             print(
-                f"pair {pair + 1}/{options.pairs} ({order[0]} first): suite "
-                f"{suite[-1][0]:5.1f} s, floor {floor[-1][0]:5.1f} s (CPU "
-                f"{suite[-1][1]:.1f} s, {floor[-1][1]:.1f} s)",
+                f"pair {pair + 1}/{pairs} ({first} first): suite "
+                f"{suite[-1][0]:5.1f} s, floor "
+                f"{floor[-1][0]:5.1f} s (CPU {suite[-1][1]:.1f} s, "
+                f"{floor[-1][1]:.1f} s)",
                 flush=True,
             )
     wall = [statistics.median(r[0] for r in runs) for runs in (suite, floor)]
     cpu = [statistics.median(r[1] for r in runs) for runs in (suite, floor)]
     print(
-        f"\n{len(options.notebooks)} notebooks and {len(floor_notebooks)} "
-        f"floor notebooks; every cell passed in each run\n"
-        f"flags: {' '.join(flags)}\n"
-        f"median of {options.pairs} pairs: suite {wall[0]:.1f} s, floor "
+        f"\n{len(notebooks)} notebooks and {len(floors)} floor notebooks; "
+        f"every cell passed in each run\nflags: {' '.join(flags)}\n"
+        f"median of {pairs} pairs: suite {wall[0]:.1f} s, floor "
         f"(start + imports) {wall[1]:.1f} s, ratio {wall[0] / wall[1]:.2f} "
         f"(target <= {TARGET_RATIO}); CPU s: {cpu[0]:.1f}, {cpu[1]:.1f}, "
         f"ratio {cpu[0] / cpu[1]:.2f}\n"
     )
     slowest = suite[-1][2].split("slowest", 1)[-1].splitlines()[1:]
-    print("slowest (last suite run):", *slowest[: options.top], sep="\n")
+    print("slowest (last suite run):", *slowest[:TOP], sep="\n")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    args = sys.argv[1:]
+    if "--" not in args or len(args) < 3 or not args[0].isdigit():
+        sys.exit("usage: bench.py PAIRS NOTEBOOK.ipynb ... -- NBVAL FLAGS")
+    at = args.index("--")
+    if int(args[0]) < 1 or at < 2 or at == len(args) - 1:
+        sys.exit("bench: PAIRS >= 1, notebooks, then flags after `--`")
+    main(int(args[0]), [Path(a) for a in args[1:at]], args[at + 1 :])

@@ -8,40 +8,23 @@ JSON is written in one fixed form.
 
 import os
 import sys
-from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
 
-def coalesce_streams(cell) -> None:
-    """Merge consecutive stdout (or stderr) chunks: the kernel splits prints
-    at arbitrary points."""
-    merged = []
-    for output in cell.get("outputs", []):
-        if (
-            merged
-            and output.output_type == "stream"
-            and merged[-1].output_type == "stream"
-            and merged[-1].name == output.name
-        ):
-            merged[-1].text += output.text
-        else:
-            merged.append(output)
-    cell.outputs = merged
-
-
-def execute(path: Path) -> None:
+def execute(path: str) -> None:
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
+    NotebookClient(
         nb,
         timeout=600,
         kernel_name="python3",
         # wall-clock timestamps would make every run differ
         record_timing=False,
-        resources={"metadata": {"path": str(path.parent)}},
-    )
-    client.execute(
+        # the kernel splits prints at arbitrary points; merged as nbval does
+        coalesce_streams=True,
+        resources={"metadata": {"path": os.path.dirname(path) or "."}},
+    ).execute(
         env={
             **os.environ,
             "PYTHONHASHSEED": "0",
@@ -51,8 +34,6 @@ def execute(path: Path) -> None:
     for index, cell in enumerate(nb.cells):
         # authoring tools assign random ids; keep diffs to what changed
         cell.id = f"cell-{index}"
-        if cell.cell_type == "code":
-            coalesce_streams(cell)
     normalise(nb)
     nbformat.write(nb, path)
 
@@ -74,13 +55,9 @@ def normalise(nb) -> None:
     )
 
 
-def main(paths: list[str]) -> None:
-    if not paths:
-        raise SystemExit("usage: execute_notebooks.py NOTEBOOK.ipynb ...")
-    for p in paths:
-        print(f"executing {p}", flush=True)
-        execute(Path(p))
-
-
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    if len(sys.argv) < 2:
+        raise SystemExit("usage: execute_notebooks.py NOTEBOOK.ipynb ...")
+    for path in sys.argv[1:]:
+        print(f"executing {path}", flush=True)
+        execute(path)

@@ -25,7 +25,7 @@ if (window.MathJax) {
   ];
 }
 
-// Patches of the theme's markup, for axe-core (tests/site/test_typesetting.py):
+// Patches of the theme's markup, for axe-core (tests/site/test_pages.py):
 // * a button's decorative icons (the colour-mode button's sun, moon and
 //   half circle carry a <title>) are hidden from assistive technology, so
 //   the button's name is its aria-label; a button whose aria-label leaves

@@ -5,6 +5,7 @@ test` does not collect it. Fixtures (names other tests rely on):
 
 * `site_dir`: the built site, `--site` (default `_build/html`);
 * `site_url`: `"http://127.0.0.1:PORT/"`, a server on loopback for it;
+* `serve`, the function `serve(folder)`: another such server (`.url`);
 * `page_paths`: every page of the site, for a test about all of them;
 * `pdf_path`: the book's PDF, `--pdf` (default `_build/pdf/dlmath-book.pdf`);
 * a test with an argument `page_path` runs once per HTML page of the site
@@ -162,25 +163,40 @@ def pdf_path(pytestconfig):
     return pytestconfig.getoption("--pdf").resolve()
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class _Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):
-        pass
+        self.server.requests.append(self.path)  # instead of stderr
 
 
-class _QuietServer(http.server.ThreadingHTTPServer):
+class _Server(http.server.ThreadingHTTPServer):
     def handle_error(self, request, client_address):
         pass  # a browser that closed the connection early: not the site's
 
 
 @pytest.fixture(scope="session")
-def site_url(site_dir):
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = _QuietServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+def serve():
+    """serve(folder): a server for it on 127.0.0.1, in a thread, until the
+    session ends; its `url`, and the paths it was asked for (`requests`)."""
+    servers = []
+
+    def serve(folder):
+        handler = functools.partial(_Handler, directory=str(folder))
+        server = _Server(("127.0.0.1", 0), handler)
+        server.url = f"http://127.0.0.1:{server.server_port}/"
+        server.requests = []
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return server
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(serve, site_dir):
+    return serve(site_dir).url
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 // What a careful typesetter would not let through, measured in the page
 // after MathJax has typeset it. Returns {fault: [where, ...]} for
-// tests/site/test_typesetting.py; every list must be empty.
+// tests/site/test_pages.py; every list must be empty.
 async ({minFigurePx}) => {
   const short = (t) => (t || '').replace(/\s+/g, ' ').trim().slice(0, 70);
   const visible = (e) => e.checkVisibility({visibilityProperty: true});

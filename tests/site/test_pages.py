@@ -18,12 +18,28 @@ tests assert on it:
     book's display equations may (code, outputs and tables may scroll
     sideways on a phone); the page itself never scrolls sideways;
   * the dark theme applies (another background than the light one).
+  * what a careful typesetter would not let through (issue 17;
+    page_faults.js): matrices reflowed, printed columns run together,
+    internal labels on show, clipped text, a line that starts with the
+    punctuation after a formula, figure text smaller than MIN_FIGURE_PX,
+    alt text that is a file name; and axe-core's accessibility rules
+    (vendor/axe-core, refreshed by dev/vendor_axe.sh).
 Full-page screenshots, light and dark, go to _build/screenshots/WIDTH-THEME/
 (JPEG, in parts of SHOT_HEIGHT px). Links and #anchors: pytest-check-links
 (Makefile, check-site).
 """
 
+from pathlib import Path
+
 import pytest
+
+HERE = Path(__file__).parent
+AXE = HERE.parents[1] / "vendor" / "axe-core" / "axe.min.js"
+FAULTS_JS = (HERE / "page_faults.js").read_text()
+# The page's smallest text: code and printed outputs, 13 px (book.css; the
+# theme's captions and footer are 14 px). Figure text is no smaller, at the
+# width the figure is shown (on a phone a figure scrolls, it never shrinks).
+MIN_FIGURE_PX = 13.0
 
 CATEGORIES = ("code", "outputs", "equations", "tables")
 PHONE_MAX_EQUATION_SHARE = 0.05  # of all display equations, at 390 px
@@ -182,7 +198,7 @@ LAYOUT_JS = r"""
     code: all('pre').filter(outside('.cell_output')),
     outputs: all('.cell_output > *').filter((e) => !e.matches('div.math')),
     // a matrix is typeset whole and scrolls in its own box, with a cue
-    // (book_page.js; test_typesetting.py checks it is never reflowed)
+    // (book_page.js; test_no_typesetting_fault checks it is never reflowed)
     equations: [...all('div.math:not(.book-matrix)'),
                 ...all('mjx-container[display="true"]')
                   .filter(outside('div.math'))],
@@ -259,6 +275,15 @@ def visit(browser, site_url, site_dir, open_page):
             report = page.evaluate(CHECK_JS, page.mathjax)
             report["layout"] = page.evaluate(LAYOUT_JS, TEXT_CHARS)
             report["landed"] = page.url
+            report |= page.evaluate(FAULTS_JS, {"minFigurePx": MIN_FIGURE_PX})
+            page.add_script_tag(path=str(AXE))
+            report["axe"] = [
+                f"{v['id']} ({v['impact']}): {len(v['nodes'])} "
+                f"{v['nodes'][0]['target']}"
+                for v in page.evaluate(
+                    "async () => (await axe.run(document)).violations"
+                )
+            ]
             stem = page_path.removesuffix(".html").replace("/", "__")
             report["backgrounds"] = screenshots(page, width, shots, stem)
             report["problems"] = page.problems
@@ -332,3 +357,21 @@ def test_few_equations_overflow_on_a_phone(visit, page_paths):
         over += [(page_path, o) for o in equations["overflowing"]]
     assert total > 0, "no display equation found: the probe is broken"
     assert len(over) <= PHONE_MAX_EQUATION_SHARE * total, over
+
+
+# what page_faults.js and axe-core found, by kind (the test's id)
+FAULTS = {
+    "reflowed matrix": "matrices",  # or one MathJax could not typeset
+    "printed columns touching": "touching",
+    "internal label on show": "labels",  # eq-..., sec-..., ex-...
+    "clipped text": "clipped",
+    "line starting with a formula's punctuation": "punctuation",
+    "figure text too small": "figureText",
+    "file name as alt text": "altPaths",
+    "axe-core violation": "axe",
+}
+
+
+@pytest.mark.parametrize("fault", FAULTS.values(), ids=FAULTS.keys())
+def test_no_typesetting_fault(visit, page_path, width, fault):
+    assert visit(page_path, width)[fault] == []

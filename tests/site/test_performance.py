@@ -24,12 +24,9 @@ The table is printed at the end and written to _build/performance.md
 (_build/performance-gwN.md from each xdist worker).
 """
 
-import functools
-import http.server
 import os
 import re
 import statistics
-import threading
 from pathlib import Path
 
 import pytest
@@ -98,29 +95,12 @@ def middle_equation(html):
     return ids[len(ids) // 2] if ids else None
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
-def _serve(site):
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
-
 @pytest.fixture(scope="session")
-def baseline_url():
+def baseline_url(serve):
     site = os.environ.get("PERF_BASELINE_SITE")
-    if not site:
-        yield None
-        return
-    if not Path(site, "index.html").is_file():
+    if site and not Path(site, "index.html").is_file():
         raise ValueError(f"PERF_BASELINE_SITE={site} holds no built site")
-    server, url = _serve(site)
-    yield url
-    server.shutdown()
+    return serve(site).url if site else None
 
 
 ROWS = []

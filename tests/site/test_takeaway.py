@@ -8,14 +8,11 @@ a server on 127.0.0.1, as `make book BOOK_URL=...` does, so that the
 notebook installs the wheel from that server. About a minute on 2 cores.
 """
 
-import functools
-import http.server
 import json
 import os
 import re
 import subprocess
 import sys
-import threading
 import zipfile
 from pathlib import Path
 from urllib.parse import urljoin
@@ -97,33 +94,40 @@ def test_reader_notebooks_keep_every_code_cell_and_output(site_dir):
         assert code(cells) == code(source["cells"]), path.name
 
 
-def fresh_venv(folder: Path) -> Path:
-    """A venv with only numpy, sympy, matplotlib and ipykernel at the lock's
-    versions (and what they need), and a kernel spec for it."""
-    venv = folder / "venv"
-    subprocess.run([sys._base_executable, "-m", "venv", str(venv)], check=True)
-    lock = reader_notebooks.reader_lock(
-        (ROOT / "requirements.txt").read_text()
-    )
-    (folder / "reader-lock.txt").write_text(lock)
+def venv(folder: Path, lock: Path) -> Path:
+    """A venv in `folder` with exactly the hash lock `lock` (wheels only,
+    from uv's cache as `pip install --require-hashes -r` would)."""
+    subprocess.run([sys._base_executable, "-m", "venv", folder], check=True)
     subprocess.run(
         [BIN / "uv", "pip", "install", "--quiet", "--require-hashes"]
-        + ["--only-binary", ":all:", "--python", venv / "bin" / "python"]
-        + ["-r", folder / "reader-lock.txt"],
+        + ["--only-binary", ":all:", "--python", folder / "bin" / "python"]
+        + ["-r", lock],
+        cwd=lock.parent,  # where the lock's ./wheel paths start
         check=True,
         env={**os.environ, "UV_PYTHON_DOWNLOADS": "never"},
     )
+    return folder
+
+
+def fresh_venv(folder: Path) -> Path:
+    """A venv with only numpy, sympy, matplotlib and ipykernel at the lock's
+    versions (and what they need), and a kernel spec for it."""
+    lock = folder / "reader-lock.txt"
+    lock.write_text(
+        reader_notebooks.reader_lock((ROOT / "requirements.txt").read_text())
+    )
+    python = venv(folder / "venv", lock) / "bin" / "python"
     missing = subprocess.run(
-        [venv / "bin" / "python", "-c", "import dlmath"], capture_output=True
+        [python, "-c", "import dlmath"], stderr=subprocess.DEVNULL
     )
     assert missing.returncode != 0, "the fresh venv already has dlmath"
     subprocess.run(
-        [venv / "bin" / "python", "-m", "ipykernel", "install", "--prefix"]
+        [python, "-m", "ipykernel", "install", "--prefix"]
         + [folder / "kernel", "--name", "reader-venv"],
         check=True,
         capture_output=True,
     )
-    return venv
+    return python.parents[1]
 
 
 def nbval(notebook: Path, kernels: Path) -> None:
@@ -148,41 +152,29 @@ def nbval(notebook: Path, kernels: Path) -> None:
     assert f"{code_cells} passed" in run.stdout, run.stdout[-500:]
 
 
-class Site(http.server.SimpleHTTPRequestHandler):
-    requests: list[str] = []
-
-    def log_message(self, format, *args):
-        Site.requests.append(self.path)
-
-
 @pytest.fixture(scope="module")
-def book_served_with_its_address(tmp_path_factory):
+def book_served_with_its_address(tmp_path_factory, serve):
     """The book built with BOOK_URL = a server on 127.0.0.1 serving it."""
-    out = tmp_path_factory.mktemp("book")
-    html = out / "_build" / "html"
+    html = tmp_path_factory.mktemp("book") / "_build" / "html"
     html.mkdir(parents=True)
-    handler = functools.partial(Site, directory=str(html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}/"
+    server = serve(html)
     build = subprocess.run(
-        [BIN / "jupyter-book", "build", ROOT, "--path-output", out]
-        + ["--builder", "html", "-W", "-n", "--keep-going"],
-        env={**os.environ, "BOOK_URL": url},
+        [BIN / "jupyter-book", "build", ROOT, "--path-output"]
+        + [html.parents[1], "--builder", "html", "-W", "-n", "--keep-going"],
+        env={**os.environ, "BOOK_URL": server.url},
         capture_output=True,
         text=True,
     )
     assert build.returncode == 0, build.stdout[-3000:]
-    yield url
-    server.shutdown()
+    return server
 
 
 def test_downloaded_chapter_runs_in_a_bare_venv(
     book_served_with_its_address, browser, tmp_path
 ):
-    url = book_served_with_its_address
+    server = book_served_with_its_address
     page = browser.new_page()
-    page.goto(urljoin(url, f"chapters/{DOWNLOADED}.html"))
+    page.goto(urljoin(server.url, f"chapters/{DOWNLOADED}.html"))
     # the page's download button, as a reader clicks it
     link = page.locator("a.btn-download-source-button")
     href = urljoin(page.url, link.get_attribute("href"))
@@ -192,10 +184,10 @@ def test_downloaded_chapter_runs_in_a_bare_venv(
     notebook.write_bytes(urlopen(href).read())
     assert ROOT not in notebook.parents
     venv = fresh_venv(tmp_path)
-    Site.requests.clear()
+    server.requests.clear()
     nbval(notebook, tmp_path / "kernel" / "share" / "jupyter")
     # dlmath came from the site, as the wheel its first cell pins
-    assert any(r.endswith(".whl") for r in Site.requests), Site.requests
+    assert any(r.endswith(".whl") for r in server.requests), server.requests
     where = subprocess.run(
         [
             venv / "bin" / "python",
@@ -229,22 +221,12 @@ def test_archive_readme_installs_the_lock_and_the_package(site_dir, tmp_path):
     assert reader_notebooks.ARCHIVE_INSTALL in readme
     assert ".venv/bin/jupyter lab" in readme
     # the README's first command, with uv in place of pip (same lock, same
-    # hash checks, from uv's cache)
-    subprocess.run([sys._base_executable, "-m", "venv", book / ".venv"])
+    # hash checks, from uv's cache), run in the unpacked folder
+    bin = venv(book / ".venv", book / "requirements.txt") / "bin"
+    subprocess.run([bin / "python", "-c", "import dlmath"], check=True)
     subprocess.run(
-        [BIN / "uv", "pip", "install", "--quiet", "--require-hashes"]
-        + ["--python", book / ".venv" / "bin" / "python"]
-        + ["-r", "requirements.txt"],
-        cwd=book,
-        check=True,
-        env={**os.environ, "UV_PYTHON_DOWNLOADS": "never"},
+        [bin / "jupyter", "lab", "-h"], check=True, stdout=subprocess.DEVNULL
     )
-    for command in (
-        ["python", "-c", "import dlmath"],
-        ["jupyter", "lab", "-h"],
-    ):
-        command[0] = str(book / ".venv" / "bin" / command[0])
-        subprocess.run(command, check=True, capture_output=True)
 
 
 def test_no_address_says_where_to_get_dlmath(site_dir, tmp_path):
