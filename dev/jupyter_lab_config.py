@@ -3,19 +3,17 @@ through the same metadata normalisation as `make outputs`, so that opening
 a chapter and saving it leaves `git diff` empty (JupyterLab would otherwise
 write the kernel's display name and Python version)."""
 
-import importlib.util
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-WRITER = ROOT / "dev" / "execute_notebooks.py"
-spec = importlib.util.spec_from_file_location("execute_notebooks", WRITER)
-writer = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(writer)
+sys.path.insert(0, str(ROOT / "dev"))
+from execute_notebooks import normalise  # noqa: E402
 
 
 def normalise_before_save(model, **kwargs):
     if model.get("type") == "notebook" and model.get("content"):
-        writer.normalise(model["content"])
+        normalise(model["content"])
 
 
 c = get_config()  # noqa: F821 (defined by Jupyter's config loader)

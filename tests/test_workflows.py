@@ -14,20 +14,6 @@ WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 CHECKER = Path(sys.executable).parent / "check-jsonschema"
 
 
-def schema_check(path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            str(CHECKER),
-            "--builtin-schema",
-            "vendor.github-workflows",
-            str(path),
-        ],
-        check=False,
-        capture_output=True,
-        text=True,
-    )
-
-
 def test_there_are_workflows():
     assert WORKFLOWS, "no workflow under .github/workflows"
 
@@ -37,6 +23,10 @@ def test_a_misspelled_key_is_rejected(tmp_path):
     assert "    runs-on: " in source
     broken = tmp_path / "book.yml"
     broken.write_text(source.replace("    runs-on: ", "    run-on: ", 1))
-    result = schema_check(broken)
+    result = subprocess.run(
+        [CHECKER, "--builtin-schema", "vendor.github-workflows", broken],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1
     assert "'runs-on' is a required property" in result.stdout

@@ -17,7 +17,7 @@ tests assert on it:
     px none may overflow, at 390 px at most PHONE_MAX_EQUATION_SHARE of the
     book's display equations may (code, outputs and tables may scroll
     sideways on a phone); the page itself never scrolls sideways;
-  * the dark theme applies (another background than the light one).
+  * the dark theme applies (another background than the light one);
   * what a careful typesetter would not let through (issue 17;
     page_faults.js): matrices reflowed, printed columns run together,
     internal labels on show, clipped text, a line that starts with the
