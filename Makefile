@@ -20,7 +20,7 @@ LOCK   := $(UV) pip compile requirements.in --output-file requirements.txt \
           --universal --python-version 3.11 --generate-hashes \
           --custom-compile-command "make lock" --quiet $(LOCK_FLAGS)
 
-.PHONY: help venv lock test lint unit doctest notebooks outputs book pdf bench lab check-site clean translations
+.PHONY: help venv lock test lint unit doctest notebooks outputs book pdf pdf-en pdf-fa bench lab check-site clean translations
 
 help:
 	@echo "make book     create .venv, install the pins, build the HTML site"
@@ -29,7 +29,7 @@ help:
 	@echo "make doctest  run the examples in dlmath's docstrings (part of make test)"
 	@echo "make outputs  re-execute every notebook and store its outputs"
 	@echo "make bench    time the notebook suite against an imports-only floor"
-	@echo "make pdf      the whole book as one PDF, _build/pdf/dlmath-book.pdf (after make book)"
+	@echo "make pdf      the book as one PDF per edition, _build/pdf/dlmath-book.pdf and _build/pdf/fa/ (after make book)"
 	@echo "make check-site  open every built page in headless Chrome, offline, and check it and the PDF"
 	@echo "make lab      open the notebooks in JupyterLab"
 	@echo "make lock     regenerate requirements.txt (hashes) from requirements.in"
@@ -129,24 +129,35 @@ translations: $(STAMP)
 	$(BIN)/sphinx-intl update --pot-dir _build/gettext/_build/gettext \
 	  --locale-dir locales --language fa --no-obsolete --jobs 1
 
-# The whole book as one PDF, typeset by Sphinx's LaTeX builder and xelatex
-# (TeX Live: the Debian packages of .ci/pdf-packages; _ext/latex_book.py sets
-# class, fonts and numbering), copied into the site built by `make book`.
-# latexmk runs xelatex until the contents and cross-references settle
-# (Sphinx's latexmkrc reads the two variables). A character that no font has
-# is only a warning in TeX's log and would vanish from the page: it fails.
-pdf: $(STAMP)
-	@test -f _build/html/index.html || { echo "no site: run make book first"; exit 1; }
-	rm -rf _build/latex
-	$(BIN)/jupyter-book build . --builder latex -W -n --keep-going
-	cd _build/latex && LATEXOPTS= XINDYOPTS= latexmk -xelatex \
-	  -interaction=nonstopmode -halt-on-error -quiet dlmath-book.tex
-	! grep -E "Missing character|undefined references" _build/latex/dlmath-book.log
-	cp _build/latex/dlmath-book.pdf _build/html/dlmath-book.pdf
-	$(BIN)/python _ext/reader_notebooks.py _build/html  # the intro links the PDF now
-	# last, so that the PDF is newer than every page of the site it goes with
-	mkdir -p _build/pdf
+# The whole book as one PDF per edition, typeset by Sphinx's LaTeX builder
+# and xelatex (TeX Live: the Debian packages of .ci/pdf-packages;
+# _ext/latex_book.py sets class, fonts, numbering and, for the Persian
+# edition, right-to-left), copied into the site built by `make book`:
+# dlmath-book.pdf and fa/dlmath-book.pdf. latexmk runs xelatex until the
+# contents and cross-references settle (Sphinx's latexmkrc reads the two
+# variables). A character that no font has is only a warning in TeX's log
+# and would vanish from the page: it fails.
+pdf: pdf-en pdf-fa
+	# last, so that each PDF is newer than every page of the site it goes with
+	mkdir -p _build/pdf/fa
 	cp _build/latex/dlmath-book.pdf _build/pdf/dlmath-book.pdf
+	cp _build/fa/_build/latex/dlmath-book.pdf _build/pdf/fa/dlmath-book.pdf
+
+pdf-en: EDITION_PATH := .
+pdf-en: EDITION_SITE := _build/html
+pdf-fa: EDITION_PATH := _build/fa
+pdf-fa: EDITION_SITE := _build/html/fa
+pdf-%: $(STAMP)
+	@test -f $(EDITION_SITE)/index.html || { echo "no site: run make book first"; exit 1; }
+	rm -rf $(EDITION_PATH)/_build/latex
+	BOOK_LANGUAGE=$* $(BIN)/jupyter-book build . --builder latex \
+	  --path-output $(EDITION_PATH) -W -n --keep-going
+	cd $(EDITION_PATH)/_build/latex && LATEXOPTS= XINDYOPTS= latexmk -xelatex \
+	  -interaction=nonstopmode -halt-on-error -quiet dlmath-book.tex
+	! grep -E "Missing character|undefined references" \
+	  $(EDITION_PATH)/_build/latex/dlmath-book.log
+	cp $(EDITION_PATH)/_build/latex/dlmath-book.pdf $(EDITION_SITE)/dlmath-book.pdf
+	$(BIN)/python _ext/reader_notebooks.py $(EDITION_SITE)  # the intro links the PDF now
 
 # tests/site: every page of _build/html in the installed headless Chromium
 # ($$CHROME_PATH or /usr/bin/chromium), offline, at 1280 and 390 px, and the

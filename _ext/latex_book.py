@@ -20,6 +20,10 @@ extension, run after it, sets what it does not:
     pages, solutions as headed text rather than boxes that cannot break;
   * SVG figures converted to PDF by rsvg-convert (Debian's librsvg2-bin),
     so they stay vector; PNG figures are included as they are.
+The Persian edition (BOOK_LANGUAGE=fa, _ext/edition.py) is typeset right to
+left: polyglossia's Persian with bidi (Debian's texlive-lang-arabic), the
+Amiri font that TeX Live ships with it, English runs (names, code, Latin
+words) set left to right in English, as are code cells and maths.
 The HTML builder is untouched: every setting here is a latex_* one, and the
 converter runs only for builders that cannot show SVG.
 """
@@ -27,20 +31,39 @@ converter runs only for builders that cannot show SVG.
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 from docutils import nodes
+from docutils.writers.latex2e import Babel
 from sphinx import addnodes
+from sphinx.builders.latex.nodes import thebibliography
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.transforms.post_transforms.images import ImageConverter
+from sphinx_exercise.nodes import solution_node
 
 # chapters/05_1_beale is chapter 5.1, chapters/04_backprop chapter 4.
 CHAPTER_FILE = re.compile(r"chapters/(\d+)(?:_(\d+))?_[^/]+")
-FRONT_TITLE = "Introduction"
-FRONT_CHAPTER = rf"""\chapter*{{{FRONT_TITLE}}}
-\addcontentsline{{toc}}{{chapter}}{{{FRONT_TITLE}}}
-\markboth{{{FRONT_TITLE}}}{{{FRONT_TITLE}}}
+FRONT_TITLE = {"en": "Introduction", "fa": "پیشگفتار"}
+FRONT_CHAPTER = r"""\chapter*{{{0}}}
+\addcontentsline{{toc}}{{chapter}}{{{0}}}
+\markboth{{{0}}}{{{0}}}
 """
-LANGUAGE = "en-GB"  # the book's spelling: optimiser, normalise
+PDF_LANGUAGE = {"en": "en-GB", "fa": "fa"}  # en-GB: optimiser, normalise
+# polyglossia's name for Persian: docutils leaves "fa" out (babel's old
+# "farsi" is commented out there), and Sphinx would then warn and set the
+# book in English.
+Babel.language_codes.setdefault("fa", "persian")
+# A run of words in another script (Latin, Greek, symbols) inside a Persian
+# sentence: a name, an English phrase, a docstring's "∇f(x)ᵀ". It starts
+# with neither punctuation nor a space, and stops at the first Persian one.
+_PERSIAN = "\\s\u0600-\u06ff\u200c-\u200f\ufb50-\ufefe«»"
+_WORD = rf"[^{_PERSIAN}().,;:!?'\"–—-][^{_PERSIAN}]*"
+LATIN_RUN = re.compile(rf"{_WORD}(?:[ ]+{_WORD})*")
+PERSIAN_LETTER = re.compile("[\u0600-\u06ff]")
+PERSIAN_RUN = re.compile(
+    "[\u0600-\u06ff\u200c]+(?:[ ]+[\u0600-\u06ff\u200c]+)*"
+)
+ENGLISH_BLOCKS = (nodes.literal_block, thebibliography, addnodes.desc)
 
 FONTS = r"""
 \usepackage{fontspec}
@@ -49,17 +72,66 @@ FONTS = r"""
 \setmonofont{DejaVu Sans Mono}[Scale=MatchLowercase]
 """
 
+# The English edition's few Persian words (the glossary), without bidi:
+# XeTeX's own right-to-left mode (TeX--XeT) and Amiri.
+ENGLISH = r"""
+\TeXXeTstate=1
+\newfontfamily\DlmathPersian{Amiri}[Script=Arabic]
+"""
+
+# Persian text in Amiri (a naskh face, as Persian books are printed), with
+# FreeSerif for English. bidi, which polyglossia's Persian loads, must come
+# after every package it patches (colortbl, hyperref, ...), so Sphinx's
+# early \setmainlanguage is put off to the end of the preamble.
+DEFER_LANGUAGE = r"""\usepackage{polyglossia}
+\let\DlmathSetMainLanguage\setmainlanguage
+\def\setmainlanguage#1{}
+"""
+PERSIAN = r"""
+\newfontfamily\persianfont{Amiri}[Script=Arabic]
+\newfontfamily\persianfontsf{Amiri}[Script=Arabic]
+\newfontfamily\persianfonttt{DejaVu Sans Mono}[Scale=MatchLowercase]
+% Western digits, as in the formulas, the outputs and the original.
+\DlmathSetMainLanguage[numerals=western]{persian}
+\setotherlanguage{english}
+\renewcommand{\DlmathHead}[1]{\textpersian{#1}}
+% bidi loses the colour stack of Sphinx's framed boxes: the text after the
+% first box came out in the box's pale colour. Here a box (exercise,
+% definition, theorem) is headed text between two rules, and a solution
+% headed text ended by a box mark, as in the English edition.
+\makeatletter
+\renewenvironment{sphinxadmonition}[2]
+  {\ifdlmath@nextsolution\dlmath@solutiontrue\else\dlmath@solutionfalse\fi
+   \global\dlmath@nextsolutionfalse
+   \par\addvspace{\medskipamount}%
+   \ifdlmath@solution\else\noindent\rule{\linewidth}{0.4pt}\par\nobreak\fi
+   \noindent{\py@HeaderFamily\color{TitleColor}#2}\par\nobreak\smallskip}
+  {\par\nobreak\noindent
+   \ifdlmath@solution\hfill\ensuremath{\square}\else\rule{\linewidth}{0.4pt}\fi
+   \par\addvspace{\medskipamount}}
+% For the same reason a code cell is unframed: its grey box, split across
+% pages, left the rest of the book grey.
+\long\def\spx@verb@fcolorbox#1#2#3{%
+  \setbox\z@\hbox{#3}%
+  \edef\spx@verb@fcolorbox@width@sp{\number\wd\z@ sp}%
+  \vbox{#1\box\z@\nointerlineskip#2}}
+\makeatother
+"""
+
 # After sphinx-jupyterbook-latex's preamble, which loads unicode-math, and
 # after sphinx.sty. Running heads as in a printed book: page number outside,
 # the chapter on a left page, the section on a right page; no footer.
-PREAMBLE = rf"""
+PREAMBLE = r"""
 \setmathfont{{Latin Modern Math}}
-\hypersetup{{pdflang={LANGUAGE}}}
+\hypersetup{{pdflang={0}}}
 \makeatletter
+% (the Persian edition sets the heads in Persian: a page may end inside an
+% English phrase, whose language the output routine would otherwise keep)
+\providecommand{{\DlmathHead}}[1]{{#1}}
 \fancypagestyle{{normal}}{{%
   \fancyhf{{}}%
-  \fancyhead[LE]{{\py@HeaderFamily\thepage\hfill\nouppercase{{\leftmark}}}}%
-  \fancyhead[RO]{{\py@HeaderFamily\nouppercase{{\rightmark}}\hfill\thepage}}%
+  \fancyhead[LE]{{\DlmathHead{{\py@HeaderFamily\thepage\hfill\nouppercase{{\leftmark}}}}}}%
+  \fancyhead[RO]{{\DlmathHead{{\py@HeaderFamily\nouppercase{{\rightmark}}\hfill\thepage}}}}%
   \renewcommand{{\headrulewidth}}{{0.4pt}}%
   \renewcommand{{\footrulewidth}}{{0pt}}}}
 % A right page before the chapter's first section (or in a chapter without
@@ -83,11 +155,13 @@ PREAMBLE = rf"""
 SOLUTIONS = r"""
 \makeatletter
 \newif\ifdlmath@solution
-\def\dlmath@checksolution#1Solution#2\@nil{%
-  \if\relax\detokenize{#1}\relax\dlmath@solutiontrue
-  \else\dlmath@solutionfalse\fi}
+\newif\ifdlmath@nextsolution
+% ProblemNumbers marks each solution before it starts, so a solution is
+% known whatever the language of its title.
+\def\DlmathSolutionNext{\global\dlmath@nextsolutiontrue}
 \renewenvironment{sphinxnote}[1]
-  {\dlmath@checksolution#1Solution\@nil
+  {\ifdlmath@nextsolution\dlmath@solutiontrue\else\dlmath@solutionfalse\fi
+   \global\dlmath@nextsolutionfalse
    \ifdlmath@solution
      \par\addvspace{\medskipamount}%
      \noindent{\py@HeaderFamily\color{TitleColor}#1}\par\nobreak\smallskip
@@ -130,7 +204,8 @@ class ProblemNumbers(SphinxPostTransform):
     def run(self):
         # The root page (intro.md) opens the book before part I: an
         # unnumbered chapter, in the contents, the outline and the heads.
-        self.document.insert(0, nodes.raw("", FRONT_CHAPTER, format="latex"))
+        front = FRONT_CHAPTER.format(FRONT_TITLE[self.config.language])
+        self.document.insert(0, nodes.raw("", front, format="latex"))
         chapters_seen = appendix = False
         for start in self.document.findall(addnodes.start_of_file):
             docname = start.get("docname", "")
@@ -147,6 +222,132 @@ class ProblemNumbers(SphinxPostTransform):
             else:
                 continue
             start.insert(0, nodes.raw("", tex + "\n", format="latex"))
+        for solution in list(self.document.findall(solution_node)):
+            solution.parent.insert(
+                solution.parent.index(solution), _latex(r"\DlmathSolutionNext")
+            )
+
+
+class EnglishRuns(SphinxPostTransform):
+    """In the Persian edition, English left to right (bidi would reverse
+    the order of its words in a right-to-left line): code cells and the
+    bibliography as blocks; inline code, a citation, a link or any inline
+    element without Persian as a unit; and a run of Latin script inside a
+    Persian sentence."""
+
+    builders = ("latex",)
+    default_priority = 910
+
+    def run(self):
+        if self.config.language != "fa":
+            # the English edition's Persian (the glossary): right to left
+            for text in list(self.document.findall(nodes.Text)):
+                if PERSIAN_RUN.search(text) and not isinstance(
+                    text.parent, (nodes.math, nodes.FixedTextElement)
+                ):
+                    _wrap_runs(
+                        text, PERSIAN_RUN, r"{\DlmathPersian\beginR %s\endR}"
+                    )
+            return
+        # bidi cannot patch tabulary as Sphinx uses it ("Missing number,
+        # treated as zero" at \end{tabulary}); longtable it can.
+        # Its columns are as wide as their longest text (up to 60
+        # characters a line): without widths, longtable does not wrap.
+        for table in self.document.findall(nodes.table):
+            table["classes"] += ["longtable", "colwidths-given"]
+            columns = list(table.findall(nodes.colspec))
+            widths = [4] * len(columns)
+            for row in table.findall(nodes.row):
+                for i, entry in enumerate(row.children[: len(columns)]):
+                    widths[i] = max(widths[i], min(len(entry.astext()), 60))
+            for colspec, width in zip(columns, widths, strict=True):
+                colspec["colwidth"] = width
+        for node in list(self.document.findall(_english_block)):
+            _wrap(node, r"\begin{english}", r"\end{english}")
+        # a code listing's caption is set inside its block: Persian again
+        for caption in list(self.document.findall(nodes.caption)):
+            if isinstance(caption.parent, nodes.container) and any(
+                isinstance(c, nodes.literal_block) for c in caption.parent
+            ):
+                caption.insert(0, _latex(r"\textpersian{"))
+                caption.append(_latex("}"))
+        done = set()
+        for node in list(self.document.findall(nodes.Element)):
+            if node.parent in done or _english_block(node):
+                done.add(node)
+            elif (
+                isinstance(node, nodes.Inline)
+                and not isinstance(node, (nodes.math, nodes.raw))
+                and not PERSIAN_LETTER.search(node.astext())
+                and LATIN_RUN.search(node.astext())
+            ):
+                _wrap(node, r"\textenglish{", "}")
+                done.add(node)
+        for text in list(self.document.findall(nodes.Text)):
+            parent = text.parent
+            kept = (nodes.math, nodes.FixedTextElement, nodes.label)
+            if (
+                parent in done
+                or isinstance(parent, kept)
+                or not LATIN_RUN.search(text)
+            ):
+                continue
+            _wrap_runs(text, LATIN_RUN, r"\textenglish{%s}")
+
+
+def _wrap_runs(text: nodes.Text, runs: re.Pattern, tex: str) -> None:
+    """Each run of the text in ``tex`` ("...%s...")."""
+    before, after = tex.split("%s")
+    pieces, start = [], 0
+    for run in runs.finditer(text):
+        kept = _balanced(run.group())
+        pieces += [nodes.Text(text[start : run.start()]), _latex(before)]
+        pieces += [nodes.Text(kept), _latex(after)]
+        start = run.start() + len(kept)
+    pieces.append(nodes.Text(text[start:]))
+    text.parent.replace(text, [p for p in pieces if p.astext()])
+
+
+def _english_block(node: nodes.Node) -> bool:
+    """Code, the bibliography, and the API page's docstrings (English)."""
+    return isinstance(node, ENGLISH_BLOCKS) or (
+        isinstance(node, nodes.paragraph)
+        and "docstring of " in (node.source or "")
+        and not PERSIAN_LETTER.search(node.astext())
+    )
+
+
+def _balanced(run: str) -> str:
+    """The run without the Persian sentence's punctuation at its end: a
+    full stop, or the bracket closing "(name)" around it."""
+    while run[-1] in ".,;:!?'\"–—-" or (
+        run[-1] == ")" and run.count(")") > run.count("(")
+    ):
+        run = run[:-1]
+    return run
+
+
+def _latex(tex: str) -> nodes.raw:
+    return nodes.raw("", tex, format="latex")
+
+
+def _wrap(node: nodes.Node, before: str, after: str) -> None:
+    index = node.parent.index(node)
+    node.parent.insert(index + 1, _latex(after))
+    node.parent.insert(index, _latex(before))
+
+
+def _translated(app, message: str) -> str:
+    """The title page in the edition's language: the message's
+    translation in the catalogues (locales/fa), or the message."""
+    from babel.messages.pofile import read_po
+
+    folder = Path(app.srcdir, app.config.locale_dirs[0], app.config.language)
+    for catalogue in sorted(folder.glob("LC_MESSAGES/**/*.po")):
+        entry = read_po(catalogue.open("rb")).get(message)
+        if entry and entry.string:
+            return entry.string
+    return message
 
 
 def configure(app, config):
@@ -156,6 +357,18 @@ def configure(app, config):
         "_ext/dlmathbook.cls",
     ]
     elements = config.latex_elements
+    if config.language == "fa":
+        elements["polyglossia"] = DEFER_LANGUAGE
+        config.latex_documents = [
+            (
+                start,
+                target,
+                _translated(app, title),
+                _translated(app, author),
+                *rest,
+            )
+            for start, target, title, author, *rest in config.latex_documents
+        ]
     elements.update(
         papersize="a4paper",
         pointsize="11pt",
@@ -166,7 +379,10 @@ def configure(app, config):
         # LaTeX's own chapter heads, "Chapter 5.1": fncychap's Bjarne style
         # spells the counter ("Chapter Six" for 5.2).
         fncychap="",
-        preamble=elements.get("preamble", "") + PREAMBLE + SOLUTIONS,
+        preamble=elements.get("preamble", "")
+        + PREAMBLE.format(PDF_LANGUAGE[config.language])
+        + SOLUTIONS
+        + (PERSIAN if config.language == "fa" else ENGLISH),
         makeindex="",  # no index: the book has no index entries
         printindex="",
     )
@@ -183,4 +399,5 @@ def setup(app):
     app.connect("config-inited", configure, priority=900)
     app.add_post_transform(SvgToPdf)
     app.add_post_transform(ProblemNumbers)
+    app.add_post_transform(EnglishRuns)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -89,9 +89,15 @@ def _page_context(app, pagename, templatename, context, doctree):
     # The PDF is printed from the built site (make pdf), so a plain `make
     # book` has none: then the intro names the command instead of linking,
     # and `make pdf` links it once it is there (link_pdf).
-    printed = Path(app.outdir) / PDF, ROOT / "_build" / "pdf" / PDF
+    printed = Path(app.outdir) / PDF, _printed_pdf(app)
     if not any(path.exists() for path in printed):
         context["body"] = context.get("body", "").replace(PDF_LINK, NO_PDF)
+
+
+def _printed_pdf(app) -> Path:
+    """This edition's PDF as `make pdf` leaves it (fa/ for the Persian)."""
+    edition = "" if app.config.language == "en" else app.config.language
+    return ROOT / "_build" / "pdf" / edition / PDF
 
 
 def link_pdf(site: Path) -> None:
@@ -374,7 +380,7 @@ def _build_finished(app, exception):
     if exception or app.builder.name != "html":
         return
     outdir = Path(app.outdir)
-    pdf = ROOT / "_build" / "pdf" / PDF
+    pdf = _printed_pdf(app)
     if pdf.exists() and not (outdir / PDF).exists():
         (outdir / PDF).write_bytes(pdf.read_bytes())
     wheel = build_wheel(outdir / "_downloads")

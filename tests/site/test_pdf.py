@@ -10,6 +10,9 @@ font is text with a Unicode map (no Type 3 glyphs) and chapter 4's maths
 reads as 𝛿 and 𝜕 (which fold to δ and ∂); no raw TeX; every figure is in
 the PDF, none raster that the site shows as vector; the code of cells
 tagged hide-input (collapsed on the web) is left out, every other cell's in.
+The Persian edition's PDF (fa/) is the Persian site's copy and not older
+than it, in Persian (its language, its text), with every page of the book
+in its outline under its Persian title, and its fonts text too.
 """
 
 import json
@@ -243,6 +246,10 @@ def test_every_body_page_has_a_running_head(reader, texts, chapters, contents):
 
 
 def test_every_font_is_text_with_a_unicode_map(reader):
+    assert_fonts_are_text(reader)
+
+
+def assert_fonts_are_text(reader):
     fonts = {}
     for page in reader.pages:
         for ref in (page["/Resources"].get("/Font") or {}).values():
@@ -337,3 +344,48 @@ def test_collapsed_cells_are_left_out_and_the_rest_are_in(texts):
     assert any(hidden for hidden, _ in cells)
     assert printed == []
     assert lost == []
+
+
+@pytest.fixture(scope="module")
+def persian(pdf_path, site_dir):
+    """The Persian PDF, its reader and the Persian site (fa/)."""
+    pdf, site = pdf_path.parent / "fa" / pdf_path.name, site_dir / "fa"
+    if not pdf.is_file():
+        pytest.fail(f"no PDF at {pdf}: run `make pdf` after `make book`")
+    return pdf, PdfReader(pdf), site
+
+
+def test_persian_pdf_is_the_persian_sites_and_in_persian(persian):
+    pdf, reader, site = persian
+    assert (site / pdf.name).read_bytes() == pdf.read_bytes()
+    newest = max(page.stat().st_mtime for page in site.glob("**/*.html"))
+    assert pdf.stat().st_mtime >= newest, "run `make pdf` again"
+    assert reader.trailer["/Root"].get("/Lang") == "fa"
+    letters = "".join(page.extract_text() for page in reader.pages)
+    persian = sum("\u0600" <= c <= "\u06ff" for c in letters)
+    latin = sum(c.isascii() and c.isalpha() for c in letters)
+    assert persian > latin, f"{persian} Persian, {latin} Latin letters"
+    assert_fonts_are_text(reader)
+
+
+def test_persian_outline_has_every_page_under_its_persian_title(persian):
+    _, reader, site = persian
+    titles = set()
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.add(squash(item.title))
+
+    walk(reader.outline)
+    missing = []
+    for doc in toc_pages()[1:]:  # the root page is the Introduction
+        html = (site / f"{doc}.html").read_text(encoding="utf-8")
+        h1 = BeautifulSoup(html, "html.parser").find("article").find("h1")
+        for anchor in h1.select("a.headerlink"):
+            anchor.decompose()
+        if squash(h1.get_text()) not in titles:
+            missing.append(h1.get_text().strip())
+    assert missing == []
