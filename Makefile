@@ -20,7 +20,7 @@ LOCK   := $(UV) pip compile requirements.in --output-file requirements.txt \
           --universal --python-version 3.11 --generate-hashes \
           --custom-compile-command "make lock" --quiet $(LOCK_FLAGS)
 
-.PHONY: help venv lock test lint unit doctest notebooks outputs book pdf bench lab check-site clean
+.PHONY: help venv lock test lint unit doctest notebooks outputs book pdf bench lab check-site clean translations
 
 help:
 	@echo "make book     create .venv, install the pins, build the HTML site"
@@ -33,6 +33,7 @@ help:
 	@echo "make check-site  open every built page in headless Chrome, offline, and check it and the PDF"
 	@echo "make lab      open the notebooks in JupyterLab"
 	@echo "make lock     regenerate requirements.txt (hashes) from requirements.in"
+	@echo "make translations  refresh locales/fa after an English sentence changed"
 
 venv: $(STAMP)
 
@@ -114,6 +115,19 @@ book: $(STAMP)
 	rm -rf _build/html
 	BOOK_URL="$(BOOK_URL)" $(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	@echo "Built the book: open file://$(CURDIR)/_build/html/index.html in a browser."
+
+# The Persian edition's catalogues (issue 20): every English message of
+# the book, extracted by Sphinx's gettext builder, merged into
+# locales/fa/LC_MESSAGES/<page>.po. A changed sentence comes back
+# untranslated (make test fails until it is translated again); a removed
+# one is dropped.
+translations: $(STAMP)
+	rm -rf _build/gettext
+	SOURCE_DATE_EPOCH=0 $(BIN)/jupyter-book build . --builder custom \
+	  --custom-builder gettext \
+	  --path-output _build/gettext -W -n --keep-going
+	$(BIN)/sphinx-intl update --pot-dir _build/gettext/_build/gettext \
+	  --locale-dir locales --language fa --no-obsolete --jobs 1
 
 # The whole book as one PDF, typeset by Sphinx's LaTeX builder and xelatex
 # (TeX Live: the Debian packages of .ci/pdf-packages; _ext/latex_book.py sets
