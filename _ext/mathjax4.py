@@ -17,13 +17,14 @@ The page loads MathJax's separate components, not the combined bundle
     them all: ui/lazy listens for print media);
   * a11y/assistive-mml gives every formula a hidden MathML copy, which
     screen readers read (as with MathJax 3);
-  * the speech engine, Braille and the keyboard explorer (1.6 MB with their
-    rules and worker) load only when a reader asks for them in MathJax's
-    menu (right click, or the context-menu key on a focused formula);
-    MathJax keeps the choice, and from the next page on every formula is
-    typeset at once with them (STORED_SPEECH_JS says why). Off by default,
-    they also keep file:// pages free of errors: browsers refuse MathJax's
-    speech worker there.
+  * MathJax's menu, and with it the speech engine (336 kB, a third of
+    MathJax's bytes), is loaded when a reader first asks for it (right
+    click, or the context-menu key on a formula); speech, Braille and the
+    keyboard explorer (1.6 MB with their rules and worker) load only when
+    switched on in it. MathJax keeps the choice, and from the next page on
+    every formula is typeset at once with them (MENU_JS says why). Off by
+    default, they also keep file:// pages free of errors: browsers refuse
+    MathJax's speech worker there.
 """
 
 from pathlib import Path
@@ -32,56 +33,82 @@ from sphinx.util.fileutil import copy_asset
 
 VENDORED = Path(__file__).resolve().parents[1] / "vendor" / "mathjax"
 ENTRY = "mathjax/startup.js"
-COMPONENTS = [
-    "input/tex",
-    "output/chtml",
-    "ui/lazy",
-    "ui/menu",
-    "a11y/assistive-mml",
-]
+COMPONENTS = ["input/tex", "output/chtml", "ui/lazy", "a11y/assistive-mml"]
+# the font's data and main face, fetched while the page is parsed rather
+# than once MathJax has typeset the first formula
+FONT = "mathjax/fonts/mathjax-newcm-font"
 
 CONFIG = {
-    "loader": {
-        "load": COMPONENTS,
-        # the menu asks for the speech engine (a11y/sre, 261 kB) up front;
-        # it needs it only once speech or Braille is switched on, and the
-        # explorer that they load depends on it itself
-        "dependencies": {"ui/menu": []},
-        # the font's files next to MathJax, not on the CDN that is its default
-        "paths": {"fonts": "[mathjax]/fonts"},
-    },
+    # the font's files next to MathJax, not on the CDN that is its default
+    "loader": {"load": COMPONENTS, "paths": {"fonts": "[mathjax]/fonts"}},
     # break display maths (and long inline maths) at the column width
     "output": {"displayOverflow": "linebreak", "linebreaks": {"inline": True}},
-    "options": {
-        # the menu's defaults would load the speech engine for every page
-        "menuOptions": {
-            "settings": {
-                "enrich": False,
-                "speech": False,
-                "braille": False,
-                "assistiveMml": True,
-            }
-        }
-    },
 }
 
 # Runs after Sphinx's `window.MathJax = {...}` and before MathJax (deferred).
-# A reader who switched speech or Braille on in MathJax's menu (MathJax keeps
-# the choice in localStorage) gets them, with the semantic enrichment they
-# need, from the next page on, every formula typeset at once: with ui/lazy,
-# MathJax 4.1.3 enriches the formulas but attaches no speech to them (tried
-# here; see mathjax/MathJax#3228), and switched on in an open page, the
-# speech stays off until the page is loaded again (tried too).
-STORED_SPEECH_JS = r"""
+# MathJax's menu needs its speech engine: 336 kB, a third of MathJax's
+# bytes, so it is loaded when a reader first asks for it (right click, or
+# the context-menu key on a formula, which is in the tab order as the menu
+# puts it): then MathJax starts again with the menu on the page's TeX, and
+# the menu opens on the formula asked about. A reader who switched speech or
+# Braille on in it (MathJax keeps the choice in localStorage) gets the menu,
+# with the semantic enrichment they need, from the next page on, every
+# formula typeset at once: with ui/lazy, MathJax 4.1.3 enriches the formulas
+# but attaches no speech to them (tried here; see mathjax/MathJax#3228), and
+# switched on in an open page, the speech stays off until the page is
+# loaded again (tried too).
+MENU_JS = r"""
 (() => {
+  const config = window.MathJax;
+  const menu = {settings: {enrich: false, speech: false, braille: false,
+                          assistiveMml: true}};
   let stored = {};
   try {
     stored = JSON.parse(localStorage.getItem('MathJax-Menu-Settings')) || {};
   } catch (error) {}
-  if (!stored.speech && !stored.braille) return;
-  const config = window.MathJax;
-  config.options.menuOptions.settings.enrich = true;
-  config.loader.load = config.loader.load.filter((name) => name !== 'ui/lazy');
+  if (stored.speech || stored.braille) {
+    menu.settings.enrich = true;
+    config.options = {...config.options, menuOptions: menu};
+    config.loader.load = config.loader.load
+      .filter((name) => name !== 'ui/lazy').concat('ui/menu');
+    return;
+  }
+  // the font's main face, which a page from file:// may not preload (CORS)
+  const data = document.querySelector('link[href$="-font/chtml.js"]');
+  if (data && location.protocol !== 'file:')
+    document.head.append(Object.assign(document.createElement('link'), {
+      rel: 'preload', as: 'font', crossOrigin: '',
+      href: data.href.replace(/\.js$/, '/woff2/mjx-ncm-n.woff2')}));
+  const focusable = (math) => { math.typesetRoot.tabIndex = 0; };
+  config.options = config.options || {};
+  (config.options.renderActions = config.options.renderActions || {})
+    .tabOrder = [210, (doc) => [...doc.math].forEach(focusable), focusable];
+  // a11y/assistive-mml sets a menu option, which the document, without the
+  // menu, would warn about
+  config.startup = {...config.startup, ready() {
+    delete MathJax.config.options.menuOptions;
+    MathJax.startup.defaultReady();
+  }};
+  const open = async (event) => {
+    const box = event.target.closest && event.target.closest('mjx-container');
+    if (!box || !MathJax.startup || !MathJax.startup.document) return;
+    event.preventDefault();
+    document.removeEventListener('contextmenu', open);
+    const host = box.parentElement, {clientX, clientY} = event;
+    await MathJax.loader.load('ui/menu');
+    MathJax.config.options.menuOptions = menu;
+    MathJax.startup.document.state(0, true);  // the TeX back in the page
+    MathJax.startup.getComponents();  // a document with the menu
+    await MathJax.typesetPromise();
+    for (let t = 0; host.querySelector('mjx-lazy') && t < 100; t++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    const again = host.querySelector('mjx-container');
+    if (!again) return;
+    again.focus();
+    again.dispatchEvent(new MouseEvent('contextmenu',
+      {bubbles: true, cancelable: true, clientX, clientY}));
+  };
+  document.addEventListener('contextmenu', open);
 })();
 """
 
@@ -104,19 +131,21 @@ def use_mathjax4(app, config):
 
 
 def add_page_scripts(app, pagename, templatename, context, doctree):
-    """On a page with maths: the stored speech choice, and the components
-    preloaded (fetched while the page is parsed, not one after another)."""
+    """On a page with maths: the menu on demand, and MathJax's files
+    preloaded (fetched while the page is parsed, not one after another;
+    startup.js too, which as a deferred script would come last)."""
     scripts = context.get("script_files") or []
     names = [str(getattr(script, "filename", script)) for script in scripts]
     if not any(name.endswith(ENTRY) for name in names):
         return
-    app.builder.add_js_file("", body=STORED_SPEECH_JS)
-    links = [
-        f'<link rel="preload" as="script" href="'
-        f'{context["pathto"](f"_static/mathjax/{name}.js", 1)}">'
-        for name in ["core", *COMPONENTS]
-    ]
-    context["metatags"] = context.get("metatags", "") + "\n".join(links)
+    app.builder.add_js_file("", body=MENU_JS)
+    files = [f"mathjax/{name}.js" for name in ["startup", "core", *COMPONENTS]]
+    files.append(f"{FONT}/chtml.js")  # MENU_JS preloads its main face
+    context["metatags"] = context.get("metatags", "") + "\n".join(
+        f'<link rel="preload" as="script" '
+        f'href="{context["pathto"]("_static/" + path, 1)}">'
+        for path in files
+    )
 
 
 def setup(app):

@@ -241,6 +241,8 @@ def test_performance(browser, site_url, site_dir, baseline_url, page_path):
             for state in runs["after"]:
                 if state["screen"] is None:
                     failures.append(f"{rel} at {name}: screen never typeset")
+                if state["formulas"] and not state["mathjax"]:
+                    failures.append(f"{rel} at {name}: no MathJax bytes seen")
                 if state["pending"]:
                     failures.append(
                         f"{rel} at {name}: untypeset on screen once quiet: "
