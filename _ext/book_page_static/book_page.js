@@ -3,10 +3,11 @@
 
 // A matrix (sympy's outputs, and matrices in the text, an inline
 // smallmatrix too) is never line-broken or squeezed: MathJax 4 fits a
-// wide table to its column by breaking or narrowing its cells, and the entries of neighbouring columns ran together
-// (its own 'scroll' overflow does the same). Measured against a column it
-// cannot fill, the matrix is typeset at its natural width, and its block
-// scrolls sideways when wider than the column (book.css, div.book-matrix).
+// wide table to its column by breaking or narrowing its cells, and the
+// entries of neighbouring columns ran together (its own 'scroll' overflow
+// does the same). Measured against a column it cannot fill, the matrix is
+// typeset at its natural width, and its block scrolls sideways when wider
+// than the column (book.css, div.book-matrix).
 if (window.MathJax) {
   const matrix = /\\begin\{(?:[pbBvV]?|small)matrix\}/;
   const wholeMatrix = (math) => {
