@@ -17,7 +17,9 @@ tests assert on it:
     px none may overflow, at 390 px at most PHONE_MAX_EQUATION_SHARE of the
     book's display equations may (code, outputs and tables may scroll
     sideways on a phone); the page itself never scrolls sideways;
-  * the dark theme applies (another background than the light one).
+  * the dark theme applies (another background than the light one);
+  * the edition: lang (and dir="rtl" under fa/), a visible link to the same
+    page in the other edition, and a Persian page's prose in Persian.
 Full-page screenshots, light and dark, go to _build/screenshots/WIDTH-THEME/
 (JPEG, in parts of SHOT_HEIGHT px). Links and #anchors: pytest-check-links
 (Makefile, check-site).
@@ -200,6 +202,27 @@ LAYOUT_JS = r"""
 }
 """
 
+PERSIAN_SHARE = 0.75  # of a Persian page's letters; names stay Latin
+EDITION_JS = r"""
+() => {
+  const root = document.documentElement;
+  const link = document.querySelector('a.book-language-switch');
+  // prose: the article's text less what stays English in both editions
+  // (code, maths, autodoc's reference, citations, index entries)
+  const article = document.querySelector('article.bd-article').cloneNode(true);
+  const kept = 'pre, code, .math, mjx-container, dl.py, .citation, '
+             + 'table.indextable, table.modindextable, .bibtex-citation';
+  for (const e of article.querySelectorAll(kept)) e.remove();
+  const text = article.textContent;
+  const count = (re) => (text.match(re) || []).length;
+  return {lang: root.lang, dir: root.dir,
+          other: link && link.checkVisibility() ? link.href : null,
+          persian: count(/[\u0600-\u06ff]/g), latin: count(/[A-Za-z]/g),
+          latinWords: [...new Set(text.match(/[A-Za-z]{4,}/g) || [])]
+            .slice(0, 20)};
+}
+"""
+
 THEME_JS = r"""
 (theme) => {
   // What pydata-sphinx-theme 0.17 does when the reader picks a theme: the
@@ -259,6 +282,7 @@ def visit(browser, site_url, site_dir, open_page):
             report = page.evaluate(CHECK_JS, page.mathjax)
             report["layout"] = page.evaluate(LAYOUT_JS, TEXT_CHARS)
             report["landed"] = page.url
+            report["edition"] = page.evaluate(EDITION_JS)
             stem = page_path.removesuffix(".html").replace("/", "__")
             report["backgrounds"] = screenshots(page, width, shots, stem)
             report["problems"] = page.problems
@@ -332,3 +356,18 @@ def test_few_equations_overflow_on_a_phone(visit, page_paths):
         over += [(page_path, o) for o in equations["overflowing"]]
     assert total > 0, "no display equation found: the probe is broken"
     assert len(over) <= PHONE_MAX_EQUATION_SHARE * total, over
+
+
+def test_edition_language_switch_and_prose(visit, site_url, page_path, width):
+    seen = visit(page_path, width)
+    edition, here = seen["edition"], seen["landed"].removeprefix(site_url)
+    persian = here.startswith("fa/")
+    other = here.removeprefix("fa/") if persian else "fa/" + here
+    assert (edition["lang"], edition["dir"], edition["other"]) == (
+        "fa" if persian else "en",
+        "rtl" if persian else "",
+        site_url + other,
+    )
+    letters = edition["persian"] + edition["latin"]
+    if persian:
+        assert edition["persian"] >= PERSIAN_SHARE * letters, edition
