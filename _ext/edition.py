@@ -41,6 +41,13 @@ THEIRS = {
     "togglebutton": Path(sphinx_togglebutton.__file__).parent
     / "translations/locales",
 }
+# sphinx-book-theme's templates say these in English only
+UNTRANSLATED = {
+    '"Toggle primary sidebar"': '"فهرست کتاب"',
+    '"Toggle secondary sidebar"': '"فهرست صفحه"',
+    'aria-label="Main"': 'aria-label="متن اصلی"',
+    'aria-label="Page"': 'aria-label="صفحه"',
+}
 LABEL = re.compile(r"(?<![\u2066\w])\d+(?:\.\w+)+")
 # the footer of _ext/reader_notebooks.py; its archive is the English site's
 FOOTER = ": every chapter as a notebook, with the package"
@@ -179,6 +186,8 @@ def _build_finished(app, exception) -> None:
     out = Path(app.outdir)
     for page in out.rglob("*.html"):
         text = page.read_text()
+        for english, persian in UNTRANSLATED.items():
+            text = text.replace(english, persian)
         page.write_text(
             text.replace('<html lang="fa"', '<html lang="fa" dir="rtl"', 1)
         )
