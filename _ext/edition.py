@@ -6,7 +6,8 @@ paragraph or title with no words outside its formulas and code is marked
 untranslatable before Sphinx's i18n transform reads the catalogues, so a
 translation can neither drop nor garble it. Neither is the API page's
 reference, which autodoc builds from dlmath's docstrings (code
-documentation stays English, as code does).
+documentation stays English, as code does). Nor is a cell of the glossary's
+table (class ``book-glossary``): it already holds both languages.
 
 Both editions are one site (`make book`): Persian under fa/. Every page
 links the same page of the other edition (relative, so file:// works).
@@ -78,6 +79,10 @@ class MathsIsNotAMessage(SphinxTransform):
                 or "docstring of " in (node.source or "")  # autodoc's
             ):
                 node["translatable"] = False
+        for table in self.document.findall(nodes.table):
+            if "book-glossary" in table["classes"]:
+                for node in table.findall(nodes.TextElement):
+                    node["translatable"] = False
 
 
 def _isolate_labels(app, doctree, *_) -> None:
