@@ -27,8 +27,10 @@ import sphinx_togglebutton
 from babel.messages.pofile import read_po
 from docutils import nodes
 from sphinx import addnodes, locale
+from sphinx.domains.python import PythonModuleIndex
 from sphinx.transforms import SphinxTransform
 from sphinx.util.i18n import CatalogRepository, docname_to_domain
+from sphinx_proof.domain import ProofIndex
 
 LANGUAGE = os.environ.get("BOOK_LANGUAGE", "en")
 # the other edition: its root from this one's, its language, its name
@@ -79,6 +81,8 @@ class MathsIsNotAMessage(SphinxTransform):
                 or "docstring of " in (node.source or "")  # autodoc's
             ):
                 node["translatable"] = False
+            if "docstring of " in (node.source or ""):
+                node["classes"].append("language-en")  # lang="en" in HTML
         for table in self.document.findall(nodes.table):
             if "book-glossary" in table["classes"]:
                 for node in table.findall(nodes.TextElement):
@@ -140,6 +144,11 @@ def _persian(app) -> None:
     for domain, folder in THEIRS.items():
         app.add_message_catalog(domain, str(folder))
     app.tags.add("fa")
+    # index pages whose titles their modules fixed in English at import
+    words = locale.get_translation("sphinx")
+    PythonModuleIndex.localname = str(words("Python Module Index"))
+    PythonModuleIndex.shortname = str(words("modules"))
+    ProofIndex.localname = "نمایهٔ تعریف‌ها و قضیه‌ها"
     app.config.html_static_path.append(str(STATIC))
     app.add_css_file("edition-fa.css")
     app.config.nb_code_prompt_show = "نمایش کد"
@@ -176,6 +185,7 @@ def _config_inited(app, config) -> None:
     header.insert(0, "language-switch.html")
     if LANGUAGE == "fa":  # the book's title, as the intro translates it
         config.html_theme_options["search_bar_text"] = "جست‌وجو در کتاب…"
+        config.author = "نویسندگان dlmath"  # The dlmath authors
         intro = Path(app.srcdir, config.locale_dirs[0], "fa/LC_MESSAGES")
         with (intro / "intro.po").open("rb") as po:
             title = read_po(po).get(config.html_title)

@@ -208,16 +208,22 @@ EDITION_JS = r"""
   const root = document.documentElement;
   const link = document.querySelector('a.book-language-switch');
   // prose: the article's text less what stays English in both editions
-  // (code, maths, autodoc's reference, citations, index entries)
-  const article = document.querySelector('article.bd-article').cloneNode(true);
-  const kept = 'pre, code, .math, mjx-container, dl.py, .citation, '
-             + 'table.indextable, table.modindextable, .bibtex-citation';
+  // (code, maths, autodoc's docstrings, citations, index entries, the
+  // glossary's table of both languages)
+  const article = document.querySelector(
+    'article.bd-article, .bd-search-container').cloneNode(true);
+  const kept = 'script, style, noscript, pre, code, kbd, .math, '
+             + 'mjx-container, dl.py, [lang="en"], .citation, '
+             + '.bibtex-citation, table.indextable, .genindex-jumpbox, '
+             + '.modindex-jumpbox, .book-glossary';
   for (const e of article.querySelectorAll(kept)) e.remove();
   const text = article.textContent;
   const count = (re) => (text.match(re) || []).length;
   return {lang: root.lang, dir: root.dir,
           other: link && link.checkVisibility() ? link.href : null,
-          persian: count(/[\u0600-\u06ff]/g), latin: count(/[A-Za-z]/g),
+          // letters of words; single letters are symbols (A, x), not prose
+          persian: count(/[\u0600-\u06ff]/g),
+          latin: (text.match(/[A-Za-z]{2,}/g) || []).join('').length,
           latinWords: [...new Set(text.match(/[A-Za-z]{4,}/g) || [])]
             .slice(0, 20)};
 }
