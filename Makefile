@@ -111,9 +111,16 @@ outputs: $(STAMP)
 # BOOK_URL: the site's address, which each downloaded chapter installs the
 # dlmath wheel from (default: html.baseurl in _config.yml).
 BOOK_URL ?=
+# Both editions, one site: English, then Persian (BOOK_LANGUAGE=fa, from
+# locales/fa) under fa/, whose pages take their notebooks and archive from
+# the English site (_ext/edition.py).
 book: $(STAMP)
-	rm -rf _build/html
+	rm -rf _build/html _build/fa/_build/html
 	BOOK_URL="$(BOOK_URL)" $(BIN)/jupyter-book build . --builder html -W -n --keep-going
+	BOOK_URL="$(BOOK_URL)" BOOK_LANGUAGE=fa $(BIN)/jupyter-book build . \
+	  --builder html --path-output _build/fa -W -n --keep-going
+	cp -r _build/fa/_build/html _build/html/fa
+	cp _build/html/_sources/chapters/*.ipynb _build/html/fa/_sources/chapters/
 	@echo "Built the book: open file://$(CURDIR)/_build/html/index.html in a browser."
 
 # The Persian edition's catalogues (issue 20): every English message of

@@ -6,7 +6,7 @@ screen typeset, and the search page showing its results with snippets
 from pathlib import Path
 from urllib.parse import urlparse
 
-SEARCH_WORD = "gradient"  # in every chapter
+import pytest
 
 # The first screen's formulas still untypeset once MathJax has had 20 s for
 # them (ui/lazy typesets what it sees in an idle callback, after startup).
@@ -53,9 +53,13 @@ def test_page_from_file_system(browser, site_dir, page_path):
     assert not untypeset, f"raw TeX on the first screen: {untypeset}"
 
 
-def test_search_snippets_from_file_system(browser, site_dir):
-    url = Path(site_dir, "search.html").resolve().as_uri()
-    page, errors = open_file_page(browser, f"{url}?q={SEARCH_WORD}")
+# in every chapter, in each edition's language
+@pytest.mark.parametrize(
+    "edition, word", [("", "gradient"), ("fa/", "گرادیان")]
+)
+def test_search_snippets_from_file_system(browser, site_dir, edition, word):
+    url = Path(site_dir, edition, "search.html").resolve().as_uri()
+    page, errors = open_file_page(browser, f"{url}?q={word}")
     page.wait_for_selector("#search-results li", timeout=30000)
     page.wait_for_function(
         "() => document.querySelector('#search-results p.search-summary')"
@@ -69,6 +73,6 @@ def test_search_snippets_from_file_system(browser, site_dir):
     snippets = page.locator("#search-results li p.context").all_inner_texts()
     page.close()
     assert not errors, errors
-    assert pages > 1, f"{pages} page results of {results} for {SEARCH_WORD!r}"
+    assert pages > 1, f"{pages} page results of {results} for {word!r}"
     assert len(snippets) == pages, f"{len(snippets)} of {pages} snippets"
-    assert all(SEARCH_WORD in s.lower() for s in snippets), snippets
+    assert all(word in s.lower() for s in snippets), snippets

@@ -24,6 +24,8 @@ tests assert on it:
     punctuation after a formula, figure text smaller than MIN_FIGURE_PX,
     alt text that is a file name; and axe-core's accessibility rules
     (vendor/axe-core, refreshed by dev/vendor_axe.sh).
+  * the edition: lang (and dir="rtl" under fa/), a visible link to the same
+    page in the other edition, and a Persian page's prose in Persian.
 Full-page screenshots, light and dark, go to _build/screenshots/WIDTH-THEME/
 (JPEG, in parts of SHOT_HEIGHT px). Links and #anchors: pytest-check-links
 (Makefile, check-site).
@@ -216,6 +218,33 @@ LAYOUT_JS = r"""
 }
 """
 
+PERSIAN_SHARE = 0.75  # of a Persian page's letters; names stay Latin
+EDITION_JS = r"""
+() => {
+  const root = document.documentElement;
+  const link = document.querySelector('a.book-language-switch');
+  // prose: the article's text less what stays English in both editions
+  // (code, maths, autodoc's docstrings, citations, index entries, the
+  // glossary's table of both languages)
+  const article = document.querySelector(
+    'article.bd-article, .bd-search-container').cloneNode(true);
+  const kept = 'script, style, noscript, pre, code, kbd, .math, '
+             + 'mjx-container, dl.py, [lang="en"], .citation, '
+             + '.bibtex-citation, table.indextable, .genindex-jumpbox, '
+             + '.modindex-jumpbox, .book-glossary';
+  for (const e of article.querySelectorAll(kept)) e.remove();
+  const text = article.textContent;
+  const count = (re) => (text.match(re) || []).length;
+  return {lang: root.lang, dir: root.dir,
+          other: link && link.checkVisibility() ? link.href : null,
+          // letters of words; single letters are symbols (A, x), not prose
+          persian: count(/[\u0600-\u06ff]/g),
+          latin: (text.match(/[A-Za-z]{2,}/g) || []).join('').length,
+          latinWords: [...new Set(text.match(/[A-Za-z]{4,}/g) || [])]
+            .slice(0, 20)};
+}
+"""
+
 THEME_JS = r"""
 (theme) => {
   // What pydata-sphinx-theme 0.17 does when the reader picks a theme: the
@@ -284,6 +313,7 @@ def visit(browser, site_url, site_dir, open_page):
                     "async () => (await axe.run(document)).violations"
                 )
             ]
+            report["edition"] = page.evaluate(EDITION_JS)
             stem = page_path.removesuffix(".html").replace("/", "__")
             report["backgrounds"] = screenshots(page, width, shots, stem)
             report["problems"] = page.problems
@@ -375,3 +405,18 @@ FAULTS = {
 @pytest.mark.parametrize("fault", FAULTS.values(), ids=FAULTS.keys())
 def test_no_typesetting_fault(visit, page_path, width, fault):
     assert visit(page_path, width)[fault] == []
+
+
+def test_edition_language_switch_and_prose(visit, site_url, page_path, width):
+    seen = visit(page_path, width)
+    edition, here = seen["edition"], seen["landed"].removeprefix(site_url)
+    persian = here.startswith("fa/")
+    other = here.removeprefix("fa/") if persian else "fa/" + here
+    assert (edition["lang"], edition["dir"], edition["other"]) == (
+        "fa" if persian else "en",
+        "rtl" if persian else "",
+        site_url + other,
+    )
+    letters = edition["persian"] + edition["latin"]
+    if persian:
+        assert edition["persian"] >= PERSIAN_SHARE * letters, edition
