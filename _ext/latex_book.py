@@ -31,7 +31,6 @@ converter runs only for builders that cannot show SVG.
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 from docutils import nodes
 from docutils.writers.latex2e import Babel
@@ -337,19 +336,6 @@ def _wrap(node: nodes.Node, before: str, after: str) -> None:
     node.parent.insert(index, _latex(before))
 
 
-def _translated(app, message: str) -> str:
-    """The title page in the edition's language: the message's
-    translation in the catalogues (locales/fa), or the message."""
-    from babel.messages.pofile import read_po
-
-    folder = Path(app.srcdir, app.config.locale_dirs[0], app.config.language)
-    for catalogue in sorted(folder.glob("LC_MESSAGES/**/*.po")):
-        entry = read_po(catalogue.open("rb")).get(message)
-        if entry and entry.string:
-            return entry.string
-    return message
-
-
 def configure(app, config):
     config.latex_theme = "dlmathbook"
     config.latex_additional_files = [
@@ -359,15 +345,10 @@ def configure(app, config):
     elements = config.latex_elements
     if config.language == "fa":
         elements["polyglossia"] = DEFER_LANGUAGE
+        # the title page as _ext/edition.py translates it
         config.latex_documents = [
-            (
-                start,
-                target,
-                _translated(app, title),
-                _translated(app, author),
-                *rest,
-            )
-            for start, target, title, author, *rest in config.latex_documents
+            (start, target, config.html_title, config.author, *rest)
+            for start, target, _, _, *rest in config.latex_documents
         ]
     elements.update(
         papersize="a4paper",
