@@ -154,7 +154,7 @@ pdf-en: EDITION_PATH := .
 pdf-en: EDITION_SITE := _build/html
 pdf-fa: EDITION_PATH := _build/fa
 pdf-fa: EDITION_SITE := _build/html/fa
-pdf-%: $(STAMP)
+pdf-en pdf-fa: pdf-%: $(STAMP)
 	@test -f $(EDITION_SITE)/index.html || { echo "no site: run make book first"; exit 1; }
 	rm -rf $(EDITION_PATH)/_build/latex
 	BOOK_LANGUAGE=$* $(BIN)/jupyter-book build . --builder latex \

@@ -80,6 +80,22 @@ function patchTheme() {
     }
   }
 }
+// The themes wire only the first .primary-toggle and .secondary-toggle of
+// the page, in the top bar that book.css hides: the article header's
+// buttons (the navigation's and the contents') did nothing. They pass their
+// click on to the wired one: the drawer opens on a phone, the sidebar
+// folds on a laptop.
+window.addEventListener('DOMContentLoaded', () => {
+  for (const kind of ['.primary-toggle', '.secondary-toggle']) {
+    const [wired, ...others] = document.querySelectorAll(kind);
+    for (const button of others)
+      button.addEventListener('click', (event) => {
+        event.preventDefault();
+        event.stopPropagation();
+        wired.click();
+      });
+  }
+});
 // again at load: the theme's icon script replaces <i> icons by <svg> ones
 // after the document is parsed, and the figures have their size then
 window.addEventListener('DOMContentLoaded', patchTheme);

@@ -420,3 +420,19 @@ def test_edition_language_switch_and_prose(visit, site_url, page_path, width):
     letters = edition["persian"] + edition["latin"]
     if persian:
         assert edition["persian"] >= PERSIAN_SHARE * letters, edition
+
+
+@pytest.mark.parametrize("edition", ["", "fa/"])
+@pytest.mark.parametrize("toggle", ["primary", "secondary"])
+def test_header_buttons_open_the_sidebars_on_a_phone(
+    browser, site_url, open_page, edition, toggle
+):
+    # the article header's navigation and contents buttons, the only ones
+    # a phone shows, open their drawer (the theme wires a hidden copy)
+    page = open_page(
+        browser, site_url, f"{edition}chapters/04_backprop.html", 390
+    )
+    page.locator(f".{toggle}-toggle:visible").click()
+    drawer = page.locator(f"#pst-{toggle}-sidebar-modal")
+    assert drawer.evaluate("dialog => dialog.open")
+    page.context.close()
