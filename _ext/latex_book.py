@@ -59,6 +59,7 @@ _PERSIAN = "\\s\u0600-\u06ff\u200c-\u200f\ufb50-\ufefe«»"
 _WORD = rf"[^{_PERSIAN}().,;:!?'\"–—-][^{_PERSIAN}]*"
 LATIN_RUN = re.compile(rf"{_WORD}(?:[ ]+{_WORD})*")
 PERSIAN_LETTER = re.compile("[\u0600-\u06ff]")
+ISOLATES = re.compile("[\u2066-\u2069]")
 PERSIAN_RUN = re.compile(
     "[\u0600-\u06ff\u200c]+(?:[ ]+[\u0600-\u06ff\u200c]+)*"
 )
@@ -248,6 +249,11 @@ class EnglishRuns(SphinxPostTransform):
                         text, PERSIAN_RUN, r"{\DlmathPersian\beginR %s\endR}"
                     )
             return
+        # the Persian web pages' direction isolates (_ext/edition.py, in the
+        # doctrees that the two builders share): bidi does their work here
+        for text in list(self.document.findall(nodes.Text)):
+            if ISOLATES.search(text):
+                text.parent.replace(text, nodes.Text(ISOLATES.sub("", text)))
         # bidi cannot patch tabulary as Sphinx uses it ("Missing number,
         # treated as zero" at \end{tabulary}); longtable it can.
         # Its columns are as wide as their longest text (up to 60
@@ -284,14 +290,15 @@ class EnglishRuns(SphinxPostTransform):
                 done.add(node)
         for text in list(self.document.findall(nodes.Text)):
             parent = text.parent
-            kept = (nodes.math, nodes.FixedTextElement, nodes.label)
-            if (
-                parent in done
-                or isinstance(parent, kept)
-                or not LATIN_RUN.search(text)
-            ):
+            if isinstance(parent, (nodes.math, nodes.FixedTextElement)):
                 continue
-            _wrap_runs(text, LATIN_RUN, r"\textenglish{%s}")
+            if parent in done:  # English, but for a heading napoleon gives
+                if PERSIAN_RUN.search(text):
+                    _wrap_runs(text, PERSIAN_RUN, r"\textpersian{%s}")
+            elif LATIN_RUN.search(text) and not isinstance(
+                parent, nodes.label
+            ):
+                _wrap_runs(text, LATIN_RUN, r"\textenglish{%s}")
 
 
 def _wrap_runs(text: nodes.Text, runs: re.Pattern, tex: str) -> None:
@@ -345,11 +352,6 @@ def configure(app, config):
     elements = config.latex_elements
     if config.language == "fa":
         elements["polyglossia"] = DEFER_LANGUAGE
-        # the title page as _ext/edition.py translates it
-        config.latex_documents = [
-            (start, target, config.html_title, config.author, *rest)
-            for start, target, _, _, *rest in config.latex_documents
-        ]
     elements.update(
         papersize="a4paper",
         pointsize="11pt",
@@ -375,9 +377,20 @@ def configure(app, config):
     ]
 
 
+def _persian_title_page(app, env) -> None:
+    """The title page as _ext/edition.py translates it (set here, after
+    jupyter-book has put its own title into latex_documents)."""
+    if app.config.language == "fa":
+        app.config.latex_documents = [
+            (start, target, app.config.html_title, app.config.author, *rest)
+            for start, target, _, _, *rest in app.config.latex_documents
+        ]
+
+
 def setup(app):
     # sphinx-jupyterbook-latex sets its class at the default priority, 500.
     app.connect("config-inited", configure, priority=900)
+    app.connect("env-updated", _persian_title_page)
     app.add_post_transform(SvgToPdf)
     app.add_post_transform(ProblemNumbers)
     app.add_post_transform(EnglishRuns)
