@@ -126,8 +126,8 @@ book: $(STAMP)
 # The Persian edition's catalogues (issue 20): every English message of
 # the book, extracted by Sphinx's gettext builder, merged into
 # locales/fa/LC_MESSAGES/<page>.po. A changed sentence comes back
-# untranslated (make test fails until it is translated again); a removed
-# one is dropped.
+# untranslated, or fuzzy beside its old translation (make test fails until
+# it is translated again); a removed one is dropped.
 translations: $(STAMP)
 	rm -rf _build/gettext
 	SOURCE_DATE_EPOCH=0 $(BIN)/jupyter-book build . --builder custom \
