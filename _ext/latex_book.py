@@ -315,10 +315,11 @@ def _wrap_runs(text: nodes.Text, runs: re.Pattern, tex: str) -> None:
 
 
 def _english_block(node: nodes.Node) -> bool:
-    """Code, the bibliography, and the API page's docstrings (English)."""
+    """Code, the bibliography, and the API page's docstrings (English: the
+    class _ext/edition.py gives them, lang="en" on the web)."""
     return isinstance(node, ENGLISH_BLOCKS) or (
         isinstance(node, nodes.paragraph)
-        and "docstring of " in (node.source or "")
+        and "language-en" in node["classes"]
         and not PERSIAN_LETTER.search(node.astext())
     )
 
