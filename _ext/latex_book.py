@@ -53,10 +53,12 @@ PDF_LANGUAGE = {"en": "en-GB", "fa": "fa"}  # en-GB: optimiser, normalise
 # book in English.
 Babel.language_codes.setdefault("fa", "persian")
 # A run of words in another script (Latin, Greek, symbols) inside a Persian
-# sentence: a name, an English phrase, a docstring's "∇f(x)ᵀ". It starts
-# with neither punctuation nor a space, and stops at the first Persian one.
+# sentence: a name, an English phrase, a docstring's "∇f(x)ᵀ". Its words
+# start with neither punctuation (but an opening bracket, so that "entrywise
+# (Hadamard) product" stays one run) nor a space, and it stops at the first
+# Persian one.
 _PERSIAN = "\\s\u0600-\u06ff\u200c-\u200f\ufb50-\ufefe«»"
-_WORD = rf"[^{_PERSIAN}().,;:!?'\"–—-][^{_PERSIAN}]*"
+_WORD = rf"\(?[^{_PERSIAN}().,;:!?'\"–—-][^{_PERSIAN}]*"
 LATIN_RUN = re.compile(rf"{_WORD}(?:[ ]+{_WORD})*")
 PERSIAN_LETTER = re.compile("[\u0600-\u06ff]")
 ISOLATES = re.compile("[\u2066-\u2069]")
