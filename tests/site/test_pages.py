@@ -23,7 +23,7 @@ tests assert on it:
     internal labels on show, clipped text, a line that starts with the
     punctuation after a formula, figure text smaller than MIN_FIGURE_PX,
     alt text that is a file name; and axe-core's accessibility rules
-    (vendor/axe-core, refreshed by dev/vendor_axe.sh).
+    (vendor/axe-core, refreshed by dev/vendor_npm.sh).
   * the edition: lang (and dir="rtl" under fa/), a visible link to the same
     page in the other edition, and a Persian page's prose in Persian.
 Full-page screenshots, light and dark, go to _build/screenshots/WIDTH-THEME/
