@@ -36,6 +36,7 @@ import json
 import re
 import shutil
 import subprocess
+import zlib
 from pathlib import Path
 
 from sphinx.errors import ExtensionError
@@ -142,9 +143,13 @@ ON_DEMAND_JS = r"""
     document.removeEventListener('contextmenu', open);
     const host = box.parentElement, {clientX, clientY} = event;
     await start();
-    for (let t = 0; host.querySelector('mjx-lazy') && t < 100; t++)
+    // the formula typeset again, with the menu attached (ui/lazy typesets
+    // it in an idle callback after startup)
+    let again = null;
+    for (let t = 0; !again && t < 250; t++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
-    const again = host.querySelector('mjx-container');
+      again = host.querySelector('mjx-container[ctxtmenu_counter]');
+    }
     if (!again) return;
     again.focus();
     again.dispatchEvent(new MouseEvent('contextmenu',
@@ -293,9 +298,10 @@ def setup(app):
     app.connect("html-page-context", add_page_assets, priority=600)
     app.connect("build-finished", typeset_pages)
     app.connect("build-finished", copy_mathjax)
-    # a new env_version has Sphinx write every page again
+    # a change to this extension has Sphinx write every page again
+    version = zlib.crc32(Path(__file__).read_bytes() + TYPESETTER.read_bytes())
     return {
-        "env_version": 2,
+        "env_version": version,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
