@@ -193,32 +193,39 @@ def _typeset(items, font_url):
     return result
 
 
+def _parts(match):
+    """A `.math` element's tag, classes, other attributes, equation number
+    and TeX source (with its delimiters, as in the page), typeset or not."""
+    tag, classes, attributes, inner = match.groups()
+    eqno = EQNO.match(inner)
+    kept = re.search(r' data-tex="([^"]*)"', attributes)
+    if kept:  # typeset by an earlier build, which kept the TeX
+        source = html.unescape(kept[1])
+        attributes = attributes.replace(kept[0], "")
+    else:
+        source = html.unescape(EQNO.sub("", inner, count=1)).strip()
+    return tag, classes, attributes, eqno[1] if eqno else "", source
+
+
 def _block(match, typeset):
     """A `.math` element with its formula typeset, its TeX in data-tex."""
-    tag, classes, attributes, inner = match.groups()
-    if "data-tex=" in attributes:  # typeset by an earlier build
-        tex = html.unescape(re.search(r'data-tex="([^"]*)"', attributes)[1])
-        attributes = re.sub(r' data-tex="[^"]*"', "", attributes)
-        inner = re.sub(r"<mjx-container.*</mjx-container>", "", inner, 0, re.S)
-    else:
-        tex = html.unescape(EQNO.sub("", inner, count=1)).strip()
-    eqno = EQNO.match(inner)
-    display = tag == "div"
-    out = typeset[(_tex(tex), display)]
-    if display:
+    tag, classes, attributes, eqno, source = _parts(match)
+    out = typeset[_tex(source), tag == "div"]
+    if tag == "div":
         copies = []
         for i, (box, narrowest) in enumerate(out):
             marks = f' data-from="{narrowest}"' if i < len(out) - 1 else ""
             if i:
                 marks += f' data-below="{out[i - 1][1]}"'
-            copies.append(box.replace("<mjx-container", "<mjx-container" + marks, 1))
+            copies.append(
+                box.replace("<mjx-container", "<mjx-container" + marks, 1)
+            )
         out = "".join(copies)
-        if MATRIX.search(tex):
+        if MATRIX.search(source):
             classes += " book-matrix"
     return (
         f'<{tag} class="{classes}"{attributes} '
-        f'data-tex="{html.escape(tex)}">'
-        f"{eqno[1] if eqno else ''}{out}</{tag}>"
+        f'data-tex="{html.escape(source)}">{eqno}{out}</{tag}>'
     )
 
 
@@ -233,20 +240,16 @@ def typeset_pages(app, exception):
         page = outdir / app.builder.get_target_uri(docname)
         if page.suffix == ".html" and page.is_file():
             pages[page] = page.read_text(encoding="utf-8")
-    wanted = {}
+    wanted = {}  # in order, once each
     for text in pages.values():
         for match in MATH.finditer(text):
-            tag, _, attributes, inner = match.groups()
-            source = re.search(r'data-tex="([^"]*)"', attributes)
-            tex = html.unescape(source[1]) if source else html.unescape(
-                EQNO.sub("", inner, count=1)
-            ).strip()
-            wanted[(_tex(tex), tag == "div")] = None
+            tag, *_, source = _parts(match)
+            wanted[_tex(source), tag == "div"] = None
     if not wanted:
         return
     items = list(wanted)
     result = _typeset(items, FONT)  # from _static/, as the stylesheet
-    typeset = dict(zip(items, result["html"]))
+    typeset = dict(zip(items, result["html"], strict=True))
     for page, text in pages.items():
         page.write_text(
             MATH.sub(lambda m: _block(m, typeset), text), encoding="utf-8"
