@@ -230,14 +230,17 @@ def _block(match, typeset):
 
 
 def typeset_pages(app, exception):
-    """Typeset the formulas of the pages this build wrote (all its pages:
-    the stylesheet must hold every formula's characters)."""
+    """Typeset the formulas of every page of this build (the stylesheet
+    must hold every formula's characters): its documents', and the search
+    and index pages' (a title with maths in their navigation)."""
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
     pages = {}
-    for docname in sorted(app.env.found_docs):
-        page = outdir / app.builder.get_target_uri(docname)
+    documents = (
+        outdir / app.builder.get_target_uri(d) for d in app.env.found_docs
+    )
+    for page in sorted({*documents, *outdir.glob("*.html")}):
         if page.suffix == ".html" and page.is_file():
             pages[page] = page.read_text(encoding="utf-8")
     wanted = {}  # in order, once each
@@ -277,9 +280,8 @@ def use_mathjax4(app, config):
     config.mathjax3_config = {**CONFIG, **(config.mathjax3_config or {})}
 
 
-def add_page_assets(app, pagename, templatename, context, doctree):
-    """On a page with maths: MathJax's stylesheet and, in place of MathJax
-    itself, ON_DEMAND_JS."""
+def load_on_demand(app, pagename, templatename, context, doctree):
+    """On a page with maths, ON_DEMAND_JS in place of MathJax itself."""
     scripts = context.get("script_files") or []
     entry = [
         s for s in scripts if str(getattr(s, "filename", s)).endswith(ENTRY)
@@ -293,12 +295,12 @@ def add_page_assets(app, pagename, templatename, context, doctree):
         "STARTUP", json.dumps(pathto("_static/" + ENTRY, 1))
     ).replace("FONT", json.dumps(pathto(f"_static/{FONT}/mjx-ncm-n.woff2", 1)))
     app.builder.add_js_file("", body=body)
-    app.builder.add_css_file(STYLESHEET)
 
 
 def setup(app):
     app.connect("config-inited", use_mathjax4)
-    app.connect("html-page-context", add_page_assets, priority=600)
+    app.connect("html-page-context", load_on_demand, priority=600)
+    app.add_css_file(STYLESHEET)  # on every page: any may show maths
     app.connect("build-finished", typeset_pages)
     app.connect("build-finished", copy_mathjax)
     # a change to this extension has Sphinx write every page again
