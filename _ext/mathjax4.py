@@ -60,11 +60,12 @@ CONFIG = {
 # inside an admonition, at 1280 px; the same on a 390-px phone; 224 is the
 # narrowest block on a 390-px phone.
 COLUMN_WIDTHS = [736, 680, 613, 546, 358, 291, 224]
-# The maths' size against the text's, as the stylesheet sets it (the
-# text's x-height; MathJax does the same in a browser): 1.273 with the
-# text in DejaVu Sans (system-ui on Linux), 1.195 in Vazirmatn, less with
-# most other faces. Lines are broken for the largest: elsewhere they come
-# out a little shorter than the column, never wider.
+# The maths' size against the text's, which the stylesheet sets from the
+# text's x-height, as MathJax does in a browser: 1.273 with the text in
+# DejaVu Sans (system-ui on Linux), 1.195 in Vazirmatn (the Persian
+# edition), as MathJax in Chromium set them. Lines are broken for 1.273: in
+# a face with a smaller x-height they come out shorter than the column; one
+# with a larger x-height (none seen) would make them overflow.
 MATH_SCALE = 1.273
 MATH = re.compile(
     r'<(span|div) class="([^"]*\bmath notranslate nohighlight)"([^>]*)>'
