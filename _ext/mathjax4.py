@@ -19,16 +19,14 @@ block scrolls (book_page.js says why).
 
 MathJax itself (vendor/mathjax, copied to _static/mathjax) is loaded only
 when a reader asks for its menu: right click, or the context-menu key on a
-formula (formulas are in the tab order). ON_DEMAND_JS then puts each
-formula's TeX (kept in its block's data-tex) back into the page and starts
-MathJax on it, with the menu, lazy typesetting (what is on screen first)
-and the hidden MathML; speech, Braille and the keyboard explorer load when
-switched on in the menu. MathJax keeps that choice, and from the next page
-on MathJax is started at once (the speech is attached to the formulas it
-typesets itself; with ui/lazy, MathJax 4.1.3 enriches the formulas but
-attaches no speech to them, see mathjax/MathJax#3228). Off by default,
-they also keep file:// pages free of errors: browsers refuse MathJax's
-speech worker there.
+formula (formulas are in the tab order). mathjax_static/mathjax_on_demand.js
+then puts each formula's TeX (kept in its block's data-tex) back into the
+page and starts MathJax on it, with the menu, lazy typesetting (what is on
+screen first) and the hidden MathML; speech, Braille and the keyboard
+explorer load when switched on in the menu, and from the next page on
+MathJax starts at once (the script says why). Off by default, they also
+keep file:// pages free of errors: browsers refuse MathJax's speech worker
+there.
 """
 
 import hashlib
@@ -45,6 +43,7 @@ from sphinx.util.fileutil import copy_asset
 
 VENDORED = Path(__file__).resolve().parents[1] / "vendor" / "mathjax"
 TYPESETTER = Path(__file__).with_name("typeset_math.cjs")
+ON_DEMAND = Path(__file__).with_name("mathjax_static")
 ENTRY = "mathjax/startup.js"
 STYLESHEET = "mathjax.css"
 FONT = "mathjax/fonts/mathjax-newcm-font/chtml/woff2"
@@ -97,68 +96,12 @@ MATH_CSS = "\n".join(
     ]
 )
 
-# Runs after Sphinx's `window.MathJax = {...}` (STARTUP is the page's URL of
-# startup.js). Puts the TeX back and starts MathJax, with its menu, when a
-# reader first asks for the menu, or at once for a reader who switched
-# speech or Braille on in it.
-ON_DEMAND_JS = r"""
-(() => {
-  const config = window.MathJax;
-  const menu = {settings: {enrich: false, speech: false, braille: false,
-                          assistiveMml: true}};
-  let stored = {};
-  try {
-    stored = JSON.parse(localStorage.getItem('MathJax-Menu-Settings')) || {};
-  } catch (error) {}
-  config.options = {...config.options, menuOptions: menu};
-  config.loader.load = config.loader.load.concat('ui/menu');
-  const start = () => {
-    for (const block of document.querySelectorAll('.math[data-tex]')) {
-      for (const box of block.querySelectorAll(':scope > mjx-container'))
-        box.remove();
-      block.append(block.dataset.tex);
-      block.removeAttribute('data-tex');
-    }
-    document.head.append(Object.assign(document.createElement('script'),
-                                       {src: STARTUP}));
-    return new Promise((resolve) => {
-      config.startup = {...config.startup, ready() {
-        MathJax.startup.defaultReady();
-        MathJax.startup.promise.then(resolve);
-      }};
-    });
-  };
-  if (stored.speech || stored.braille) {
-    menu.settings.enrich = true;
-    config.loader.load = config.loader.load.filter((c) => c !== 'ui/lazy');
-    document.addEventListener('DOMContentLoaded', start);
-    return;
-  }
-  // the font's main face, which a page from file:// may not preload (CORS)
-  if (location.protocol !== 'file:')
-    document.head.append(Object.assign(document.createElement('link'), {
-      rel: 'preload', as: 'font', crossOrigin: '', href: FONT}));
-  const open = async (event) => {
-    const box = event.target.closest && event.target.closest('mjx-container');
-    if (!box) return;
-    event.preventDefault();
-    document.removeEventListener('contextmenu', open);
-    const host = box.parentElement, {clientX, clientY} = event;
-    await start();
-    // the formula typeset again, with the menu attached (ui/lazy typesets
-    // it in an idle callback after startup)
-    let again = null;
-    for (let t = 0; !again && t < 250; t++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      again = host.querySelector('mjx-container[ctxtmenu_counter]');
-    }
-    if (!again) return;
-    again.focus();
-    again.dispatchEvent(new MouseEvent('contextmenu',
-      {bubbles: true, cancelable: true, clientX, clientY}));
-  };
-  document.addEventListener('contextmenu', open);
-})();
+# The font's main face, fetched while the page is parsed; not from file://,
+# where browsers refuse a font's preload (CORS) with an error.
+PRELOAD_JS = """
+if (location.protocol !== 'file:')
+  document.head.append(Object.assign(document.createElement('link'), {
+    rel: 'preload', as: 'font', crossOrigin: '', href: FONT}));
 """
 
 
@@ -313,7 +256,8 @@ def use_mathjax4(app, config):
 
 
 def load_on_demand(app, pagename, templatename, context, doctree):
-    """On a page with maths, ON_DEMAND_JS in place of MathJax itself."""
+    """On a page with maths, MathJax only when a reader asks for it
+    (mathjax_static/mathjax_on_demand.js), and its font preloaded."""
     scripts = context.get("script_files") or []
     entry = [
         s for s in scripts if str(getattr(s, "filename", s)).endswith(ENTRY)
@@ -322,21 +266,30 @@ def load_on_demand(app, pagename, templatename, context, doctree):
         return
     for script in entry:
         scripts.remove(script)
-    pathto = context["pathto"]
-    body = ON_DEMAND_JS.replace(
-        "STARTUP", json.dumps(pathto("_static/" + ENTRY, 1))
-    ).replace("FONT", json.dumps(pathto(f"_static/{FONT}/mjx-ncm-n.woff2", 1)))
-    app.builder.add_js_file("", body=body)
+    app.builder.add_js_file("mathjax_on_demand.js", defer="defer")
+    font = context["pathto"](f"_static/{FONT}/mjx-ncm-n.woff2", 1)
+    app.builder.add_js_file(
+        "", body=PRELOAD_JS.replace("FONT", json.dumps(font))
+    )
+
+
+def add_static(app):
+    app.config.html_static_path.append(str(ON_DEMAND))
 
 
 def setup(app):
     app.connect("config-inited", use_mathjax4)
+    app.connect("builder-inited", add_static)
     app.connect("html-page-context", load_on_demand, priority=600)
     app.add_css_file(STYLESHEET)  # on every page: any may show maths
     app.connect("build-finished", typeset_pages)
     app.connect("build-finished", copy_mathjax)
     # a change to this extension has Sphinx write every page again
-    version = zlib.crc32(Path(__file__).read_bytes() + TYPESETTER.read_bytes())
+    version = zlib.crc32(
+        Path(__file__).read_bytes()
+        + TYPESETTER.read_bytes()
+        + (ON_DEMAND / "mathjax_on_demand.js").read_bytes()
+    )
     return {
         "env_version": version,
         "parallel_read_safe": True,
