@@ -452,5 +452,6 @@ def test_speech_switched_on_in_the_menu_is_read(browser, site_url, open_page):
         "() => [...document.querySelectorAll('.math > mjx-container')]"
         ".filter((box) => !box.dataset.semanticSpeech).length"
     )
-    assert unspoken == 0 and page.problems == []
+    assert unspoken == 0
+    assert page.problems == []
     context.close()
