@@ -33,4 +33,3 @@ def test_every_pytest_raises_has_a_match(path):
     assert missing == [], (
         f"{path.name}: pytest.raises without match: {missing}"
     )
-
