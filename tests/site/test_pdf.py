@@ -90,13 +90,13 @@ def read_pdf(path):
     return PdfReader(path)
 
 
-def page_title(page):
-    """The h1 of a built page's article, without its link mark."""
+def article(page):
+    """A built page's <article>, its title (h1) without its link mark."""
     html = page.read_text(encoding="utf-8")
-    title = BeautifulSoup(html, "html.parser").find("article").find("h1")
-    for anchor in title.select("a.headerlink"):
+    found = BeautifulSoup(html, "html.parser").find("article")
+    for anchor in found.h1.select("a.headerlink"):
         anchor.decompose()
-    return title.get_text().strip()
+    return found
 
 
 def outline(reader):
@@ -130,14 +130,10 @@ def site_pages(site_dir):
     """Per page of the TOC: docname, title, <img> sources, code text."""
     found = []
     for doc in toc_pages():
-        page = site_dir / f"{doc}.html"
-        article = BeautifulSoup(
-            page.read_text(encoding="utf-8"), "html.parser"
-        )
-        article = article.find("article")
-        images = [img["src"] for img in article.find_all("img")]
-        code = "".join(pre.get_text() for pre in article.find_all("pre"))
-        found.append((doc, page_title(page), images, code))
+        page = article(site_dir / f"{doc}.html")
+        images = [img["src"] for img in page.find_all("img")]
+        code = "".join(pre.get_text() for pre in page.find_all("pre"))
+        found.append((doc, page.h1.get_text().strip(), images, code))
     return found
 
 
@@ -389,7 +385,7 @@ def test_persian_outline_has_every_page_under_its_persian_title(
     titles = outline(read_pdf(pdf))
     missing = []
     for doc in toc_pages()[1:]:  # the root page is the Introduction
-        title = page_title(site / f"{doc}.html")
+        title = article(site / f"{doc}.html").h1.get_text().strip()
         if squash(title) not in titles:
             missing.append(title)
     assert missing == []
