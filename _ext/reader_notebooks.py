@@ -140,12 +140,10 @@ def reader_lock(lock_text: str, roots=READER_PACKAGES) -> str:
         entries[name] = pin
         via = re.findall(r"#\s+(?:via\s+)?([a-z0-9._-]+)\s*$", block, re.M)
         parents[name] = {v for v in via if v != "via"}
-    needed = set(roots)
-    while True:
-        more = {n for n, ps in parents.items() if ps & needed} - needed
-        if not more:
-            break
+    needed, more = set(), set(roots)
+    while more:  # what the needed ones need, until nothing is new
         needed |= more
+        more = {n for n, ps in parents.items() if ps & needed} - needed
     return "\n".join(entries[n] for n in sorted(needed)) + "\n"
 
 
