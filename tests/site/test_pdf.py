@@ -23,9 +23,9 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
+from sphinx_external_toc.parsing import parse_toc_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 TOC = ROOT / "_toc.yml"
@@ -47,19 +47,17 @@ def squash(text):
 
 
 def toc_pages():
-    """Docnames of the table of contents in reading order."""
-    toc = yaml.safe_load(TOC.read_text(encoding="utf-8"))
-    docs = [toc["root"]]
+    """Docnames of the table of contents in reading order, as jupyter-book's
+    sphinx-external-toc reads _toc.yml."""
+    site_map = parse_toc_yaml(TOC)
 
-    def walk(entries):
-        for entry in entries or []:
-            docs.append(entry["file"])
-            walk(entry.get("sections"))
+    def walk(doc):
+        yield doc
+        for tree in site_map[doc].subtrees:
+            for child in tree.files():
+                yield from walk(child)
 
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return [re.sub(r"\.(md|ipynb)$", "", doc) for doc in docs]
+    return list(walk(site_map.root.docname))
 
 
 def expected_numbers(docnames):
