@@ -1,63 +1,105 @@
-"""Serve MathJax 4 from the built site: what is on screen typeset first,
-display maths broken into lines, speech and Braille when a reader asks.
+"""The book's maths typeset once, at build time, by MathJax 4: a page shows
+its formulas as soon as its HTML is there, with no script to wait for.
 
-MathJax 4 breaks a display equation that is wider than its column into
-several lines (MathJax 3 cannot: a long equation scrolls sideways, and on a
-phone most of them did). The files are vendored in vendor/mathjax (refreshed
-by dev/vendor_mathjax.sh) and copied to _static/mathjax after the build;
-nothing is fetched from a CDN. They are copied, not put in a _static folder
-of the book, because jupyter-book 1 adds a <script> tag for every .js file
-it finds there.
+At the end of the HTML build, every formula of every page (Sphinx's
+`\\(...\\)` and `\\[...\\]` in `.math` elements) is typeset by the vendored
+MathJax 4 in node (typeset_math.cjs, vendor/mathjax/node) into the same
+CHTML that MathJax writes in a browser, with its hidden MathML copy, which
+screen readers read. The stylesheet of all of them is `_static/mathjax.css`;
+its font is the vendored New Computer Modern, served by the site. A TeX
+error or an unknown macro fails the build.
 
-The page loads MathJax's separate components, not the combined bundle
-(tex-chtml.js, 1 MB, which holds the speech engine and the explorer):
-  * ui/lazy typesets a formula when it comes within 500 px of the window,
-    so the screen the reader looks at is typeset first, and off-screen
-    formulas cost nothing until they are scrolled to (printing typesets
-    them all: ui/lazy listens for print media);
-  * a11y/assistive-mml gives every formula a hidden MathML copy, which
-    screen readers read (as with MathJax 3);
-  * MathJax's menu, and with it the speech engine (336 kB, a third of
-    MathJax's bytes), is loaded when a reader first asks for it (right
-    click, or the context-menu key on a formula); speech, Braille and the
-    keyboard explorer (1.6 MB with their rules and worker) load only when
-    switched on in it. MathJax keeps the choice, and from the next page on
-    every formula is typeset at once with them (MENU_JS says why). Off by
-    default, they also keep file:// pages free of errors: browsers refuse
-    MathJax's speech worker there.
+MathJax breaks a display formula into lines for one column width, and the
+column is 736 px wide on a laptop and 291 px inside a box on a phone: a
+display formula is typeset for each width of COLUMN_WIDTHS, and the page
+keeps one copy per distinct set of lines. A CSS container query on its
+block shows the copy made for the widest column that is not wider than the
+block (MATH_CSS). A matrix is typeset whole, at its natural width, and its
+block scrolls (book_page.js says why).
+
+MathJax itself (vendor/mathjax, copied to _static/mathjax) is loaded only
+when a reader asks for its menu: right click, or the context-menu key on a
+formula (formulas are in the tab order). ON_DEMAND_JS then puts each
+formula's TeX (kept in its block's data-tex) back into the page and starts
+MathJax on it, with the menu, lazy typesetting (what is on screen first)
+and the hidden MathML; speech, Braille and the keyboard explorer load when
+switched on in the menu. MathJax keeps that choice, and from the next page
+on MathJax is started at once (the speech is attached to the formulas it
+typesets itself; with ui/lazy, MathJax 4.1.3 enriches the formulas but
+attaches no speech to them, see mathjax/MathJax#3228). Off by default,
+they also keep file:// pages free of errors: browsers refuse MathJax's
+speech worker there.
 """
 
+import html
+import json
+import re
+import shutil
+import subprocess
+import zlib
 from pathlib import Path
 
+from sphinx.errors import ExtensionError
 from sphinx.util.fileutil import copy_asset
 
 VENDORED = Path(__file__).resolve().parents[1] / "vendor" / "mathjax"
+TYPESETTER = Path(__file__).with_name("typeset_math.cjs")
 ENTRY = "mathjax/startup.js"
+STYLESHEET = "mathjax.css"
+FONT = "mathjax/fonts/mathjax-newcm-font/chtml/woff2"
 COMPONENTS = ["input/tex", "output/chtml", "ui/lazy", "a11y/assistive-mml"]
-# the font's data and main face, fetched while the page is parsed rather
-# than once MathJax has typeset the first formula
-FONT = "mathjax/fonts/mathjax-newcm-font"
-
 CONFIG = {
     # the font's files next to MathJax, not on the CDN that is its default
     "loader": {"load": COMPONENTS, "paths": {"fonts": "[mathjax]/fonts"}},
     # break display maths (and long inline maths) at the column width
     "output": {"displayOverflow": "linebreak", "linebreaks": {"inline": True}},
 }
+# The widths (CSS px) of a display formula's block in this book's theme,
+# measured in Chromium: the column, less an equation number's 3.5em, and
+# inside an admonition, at 1280 px; the same on a 390-px phone; 224 is the
+# narrowest block on a 390-px phone.
+COLUMN_WIDTHS = [736, 680, 613, 546, 358, 291, 224]
+# The maths' size against the text's, as the stylesheet sets it (the
+# text's x-height; MathJax does the same in a browser): 1.273 with the
+# text in DejaVu Sans (system-ui on Linux), 1.195 in Vazirmatn, less with
+# most other faces. Lines are broken for the largest: elsewhere they come
+# out a little shorter than the column, never wider.
+MATH_SCALE = 1.273
+MATH = re.compile(
+    r'<(span|div) class="([^"]*\bmath notranslate nohighlight)"([^>]*)>'
+    r"(.*?)</\1>",
+    re.S,
+)
+EQNO = re.compile(r'\s*(<span class="eqno">.*?</span>)', re.S)
+MATRIX = re.compile(r"\\begin\{(?:[pbBvV]?|small)matrix\}")
+DELIMITERS = {r"\(": r"\)", r"\[": r"\]", "$$": "$$"}
 
-# Runs after Sphinx's `window.MathJax = {...}` and before MathJax (deferred).
-# MathJax's menu needs its speech engine: 336 kB, a third of MathJax's
-# bytes, so it is loaded when a reader first asks for it (right click, or
-# the context-menu key on a formula, which is in the tab order as the menu
-# puts it): then MathJax starts again with the menu on the page's TeX, and
-# the menu opens on the formula asked about. A reader who switched speech or
-# Braille on in it (MathJax keeps the choice in localStorage) gets the menu,
-# with the semantic enrichment they need, from the next page on, every
-# formula typeset at once: with ui/lazy, MathJax 4.1.3 enriches the formulas
-# but attaches no speech to them (tried here; see mathjax/MathJax#3228), and
-# switched on in an open page, the speech stays off until the page is
-# loaded again (tried too).
-MENU_JS = r"""
+# A copy made for a narrower block is shown only below the width of the
+# copy before it (data-below), and a copy is hidden below the narrowest
+# width it is right for (data-from); browsers without container queries
+# show the widest copy.
+MATH_CSS = "\n".join(
+    [
+        "div.math { container-type: inline-size; }",
+        "mjx-container[data-below] { display: none; }",
+        *(
+            f"@container (width < {w}px) "
+            f'{{ mjx-container[data-below="{w}"] {{ display: block; }} }}'
+            for w in COLUMN_WIDTHS
+        ),
+        *(
+            f"@container (width < {w}px) "
+            f'{{ mjx-container[data-from="{w}"] {{ display: none; }} }}'
+            for w in COLUMN_WIDTHS
+        ),
+    ]
+)
+
+# Runs after Sphinx's `window.MathJax = {...}` (STARTUP is the page's URL of
+# startup.js). Puts the TeX back and starts MathJax, with its menu, when a
+# reader first asks for the menu, or at once for a reader who switched
+# speech or Braille on in it.
+ON_DEMAND_JS = r"""
 (() => {
   const config = window.MathJax;
   const menu = {settings: {enrich: false, speech: false, braille: false,
@@ -66,43 +108,48 @@ MENU_JS = r"""
   try {
     stored = JSON.parse(localStorage.getItem('MathJax-Menu-Settings')) || {};
   } catch (error) {}
+  config.options = {...config.options, menuOptions: menu};
+  config.loader.load = config.loader.load.concat('ui/menu');
+  const start = () => {
+    for (const block of document.querySelectorAll('.math[data-tex]')) {
+      for (const box of block.querySelectorAll(':scope > mjx-container'))
+        box.remove();
+      block.append(block.dataset.tex);
+      block.removeAttribute('data-tex');
+    }
+    document.head.append(Object.assign(document.createElement('script'),
+                                       {src: STARTUP}));
+    return new Promise((resolve) => {
+      config.startup = {...config.startup, ready() {
+        MathJax.startup.defaultReady();
+        MathJax.startup.promise.then(resolve);
+      }};
+    });
+  };
   if (stored.speech || stored.braille) {
     menu.settings.enrich = true;
-    config.options = {...config.options, menuOptions: menu};
-    config.loader.load = config.loader.load
-      .filter((name) => name !== 'ui/lazy').concat('ui/menu');
+    config.loader.load = config.loader.load.filter((c) => c !== 'ui/lazy');
+    document.addEventListener('DOMContentLoaded', start);
     return;
   }
   // the font's main face, which a page from file:// may not preload (CORS)
-  const data = document.querySelector('link[href$="-font/chtml.js"]');
-  if (data && location.protocol !== 'file:')
+  if (location.protocol !== 'file:')
     document.head.append(Object.assign(document.createElement('link'), {
-      rel: 'preload', as: 'font', crossOrigin: '',
-      href: data.href.replace(/\.js$/, '/woff2/mjx-ncm-n.woff2')}));
-  const focusable = (math) => { math.typesetRoot.tabIndex = 0; };
-  config.options = config.options || {};
-  (config.options.renderActions = config.options.renderActions || {})
-    .tabOrder = [210, (doc) => [...doc.math].forEach(focusable), focusable];
-  // a11y/assistive-mml sets a menu option, which the document, without the
-  // menu, would warn about
-  config.startup = {...config.startup, ready() {
-    delete MathJax.config.options.menuOptions;
-    MathJax.startup.defaultReady();
-  }};
+      rel: 'preload', as: 'font', crossOrigin: '', href: FONT}));
   const open = async (event) => {
     const box = event.target.closest && event.target.closest('mjx-container');
-    if (!box || !MathJax.startup || !MathJax.startup.document) return;
+    if (!box) return;
     event.preventDefault();
     document.removeEventListener('contextmenu', open);
     const host = box.parentElement, {clientX, clientY} = event;
-    await MathJax.loader.load('ui/menu');
-    MathJax.config.options.menuOptions = menu;
-    MathJax.startup.document.state(0, true);  // the TeX back in the page
-    MathJax.startup.getComponents();  // a document with the menu
-    await MathJax.typesetPromise();
-    for (let t = 0; host.querySelector('mjx-lazy') && t < 100; t++)
+    await start();
+    // the formula typeset again, with the menu attached (ui/lazy typesets
+    // it in an idle callback after startup)
+    let again = null;
+    for (let t = 0; !again && t < 250; t++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
-    const again = host.querySelector('mjx-container');
+      again = host.querySelector('mjx-container[ctxtmenu_counter]');
+    }
     if (!again) return;
     again.focus();
     again.dispatchEvent(new MouseEvent('contextmenu',
@@ -113,10 +160,113 @@ MENU_JS = r"""
 """
 
 
+def _tex(inner):
+    """The TeX of a `.math` element's text, without its delimiters."""
+    text = html.unescape(inner).strip()
+    for opening, closing in DELIMITERS.items():
+        if text.startswith(opening) and text.endswith(closing):
+            return text[len(opening) : -len(closing)]
+    return text  # an environment (\begin{align}...) stands alone
+
+
+def _typeset(items, font_url):
+    if shutil.which("node") is None:
+        raise ExtensionError("the book's maths is typeset by Node.js: no node")
+    job = {
+        "fontURL": font_url,
+        "widths": COLUMN_WIDTHS,
+        "scale": MATH_SCALE,
+        "items": items,
+    }
+    done = subprocess.run(
+        ["node", str(TYPESETTER), str(VENDORED)],
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise ExtensionError(f"typeset_math.cjs failed:\n{done.stderr}")
+    result = json.loads(done.stdout)
+    if result["errors"]:
+        raise ExtensionError("TeX errors:\n" + "\n".join(result["errors"]))
+    return result
+
+
+def _parts(match):
+    """A `.math` element's tag, classes, other attributes, equation number
+    and TeX source (with its delimiters, as in the page), typeset or not."""
+    tag, classes, attributes, inner = match.groups()
+    eqno = EQNO.match(inner)
+    kept = re.search(r' data-tex="([^"]*)"', attributes)
+    if kept:  # typeset by an earlier build, which kept the TeX
+        source = html.unescape(kept[1])
+        attributes = attributes.replace(kept[0], "")
+    else:
+        source = html.unescape(EQNO.sub("", inner, count=1)).strip()
+    return tag, classes, attributes, eqno[1] if eqno else "", source
+
+
+def _block(match, typeset):
+    """A `.math` element with its formula typeset, its TeX in data-tex."""
+    tag, classes, attributes, eqno, source = _parts(match)
+    out = typeset[_tex(source), tag == "div"]
+    if tag == "div":
+        copies = []
+        for i, (box, narrowest) in enumerate(out):
+            marks = f' data-from="{narrowest}"' if i < len(out) - 1 else ""
+            if i:
+                marks += f' data-below="{out[i - 1][1]}"'
+            copies.append(
+                box.replace("<mjx-container", "<mjx-container" + marks, 1)
+            )
+        out = "".join(copies)
+        if MATRIX.search(source):
+            classes += " book-matrix"
+    return (
+        f'<{tag} class="{classes}"{attributes} '
+        f'data-tex="{html.escape(source)}">{eqno}{out}</{tag}>'
+    )
+
+
+def typeset_pages(app, exception):
+    """Typeset the formulas of every page of this build (the stylesheet
+    must hold every formula's characters): its documents', and the search
+    and index pages' (a title with maths in their navigation)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    pages = {}
+    documents = (
+        outdir / app.builder.get_target_uri(d) for d in app.env.found_docs
+    )
+    for page in sorted({*documents, *outdir.glob("*.html")}):
+        if page.suffix == ".html" and page.is_file():
+            pages[page] = page.read_text(encoding="utf-8")
+    wanted = {}  # in order, once each
+    for text in pages.values():
+        for match in MATH.finditer(text):
+            tag, *_, source = _parts(match)
+            wanted[_tex(source), tag == "div"] = None
+    if not wanted:
+        return
+    items = list(wanted)
+    result = _typeset(items, FONT)  # from _static/, as the stylesheet
+    typeset = dict(zip(items, result["html"], strict=True))
+    for page, text in pages.items():
+        page.write_text(
+            MATH.sub(lambda m: _block(m, typeset), text), encoding="utf-8"
+        )
+    css = result["css"] + "\n" + MATH_CSS + "\n"
+    (outdir / "_static" / STYLESHEET).write_text(css, encoding="utf-8")
+
+
 def copy_mathjax(app, exception):
     if exception is None:
         copy_asset(
-            str(VENDORED), str(Path(app.outdir) / "_static" / "mathjax")
+            str(VENDORED),
+            str(Path(app.outdir) / "_static" / "mathjax"),
+            excluded=lambda path: path.startswith("node"),
         )
 
 
@@ -130,26 +280,33 @@ def use_mathjax4(app, config):
     config.mathjax3_config = {**CONFIG, **(config.mathjax3_config or {})}
 
 
-def add_page_scripts(app, pagename, templatename, context, doctree):
-    """On a page with maths: the menu on demand, and MathJax's files
-    preloaded (fetched while the page is parsed, not one after another;
-    startup.js too, which as a deferred script would come last)."""
+def load_on_demand(app, pagename, templatename, context, doctree):
+    """On a page with maths, ON_DEMAND_JS in place of MathJax itself."""
     scripts = context.get("script_files") or []
-    names = [str(getattr(script, "filename", script)) for script in scripts]
-    if not any(name.endswith(ENTRY) for name in names):
+    entry = [
+        s for s in scripts if str(getattr(s, "filename", s)).endswith(ENTRY)
+    ]
+    if not entry:
         return
-    app.builder.add_js_file("", body=MENU_JS)
-    files = [f"mathjax/{name}.js" for name in ["startup", "core", *COMPONENTS]]
-    files.append(f"{FONT}/chtml.js")  # MENU_JS preloads its main face
-    context["metatags"] = context.get("metatags", "") + "\n".join(
-        f'<link rel="preload" as="script" '
-        f'href="{context["pathto"]("_static/" + path, 1)}">'
-        for path in files
-    )
+    for script in entry:
+        scripts.remove(script)
+    pathto = context["pathto"]
+    body = ON_DEMAND_JS.replace(
+        "STARTUP", json.dumps(pathto("_static/" + ENTRY, 1))
+    ).replace("FONT", json.dumps(pathto(f"_static/{FONT}/mjx-ncm-n.woff2", 1)))
+    app.builder.add_js_file("", body=body)
 
 
 def setup(app):
     app.connect("config-inited", use_mathjax4)
-    app.connect("html-page-context", add_page_scripts, priority=600)
+    app.connect("html-page-context", load_on_demand, priority=600)
+    app.add_css_file(STYLESHEET)  # on every page: any may show maths
+    app.connect("build-finished", typeset_pages)
     app.connect("build-finished", copy_mathjax)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    # a change to this extension has Sphinx write every page again
+    version = zlib.crc32(Path(__file__).read_bytes() + TYPESETTER.read_bytes())
+    return {
+        "env_version": version,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

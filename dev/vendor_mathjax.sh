@@ -5,7 +5,9 @@
 # TeX input and the extensions it autoloads, CHTML output, lazy typesetting;
 # the site loads these, not the combined bundle, see _ext/mathjax4.py), the
 # menu and accessibility parts with English speech and Nemeth braille
-# (loaded when a reader asks for them), and the New Computer Modern font.
+# (loaded when a reader asks for them), the New Computer Modern font, and
+# node-main, with which _ext/typeset_math.cjs runs the same components in node
+# at build time (vendor/mathjax/node, not copied to the site).
 set -euo pipefail
 version=${1:?usage: dev/vendor_mathjax.sh VERSION}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,9 +21,10 @@ tar xzf "mathjax-$version.tgz" -C core --strip-components=1
 tar xzf "mathjax-mathjax-newcm-font-$version.tgz" -C font --strip-components=1
 out=$root/vendor/mathjax
 rm -rf "$out"
-mkdir -p "$out/sre/mathmaps" "$out/input/tex" "$out/output" \
+mkdir -p "$out/sre/mathmaps" "$out/input/tex" "$out/output" "$out/node" \
   "$out/fonts/mathjax-newcm-font"
 cp core/startup.js core/core.js core/LICENSE "$out/"
+cp core/node-main.js core/node-main.cjs "$out/node/"
 cp core/input/tex.js core/input/mml.js "$out/input/"
 cp core/output/chtml.js "$out/output/"
 cp -r core/a11y core/ui "$out/"

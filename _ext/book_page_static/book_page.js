@@ -99,14 +99,15 @@ window.addEventListener('DOMContentLoaded', () => {
 // again at load: the theme's icon script replaces <i> icons by <svg> ones
 // after the document is parsed, and the figures have their size then
 window.addEventListener('DOMContentLoaded', patchTheme);
-// and whenever the page changes: the icon script swaps its icons in a
-// later frame on pages without maths too
+// and whenever the page changes once parsed (not while the parser adds
+// it: each patch measures the page, a whole layout on a long chapter): the
+// icon script swaps its icons in a later frame on pages without maths too
 let patchQueued = false;
-new MutationObserver(() => {
+window.addEventListener('DOMContentLoaded', () => new MutationObserver(() => {
   if (patchQueued) return;
   patchQueued = true;
   requestAnimationFrame(() => { patchQueued = false; patchTheme(); });
-}).observe(document.documentElement, {childList: true, subtree: true});
+}).observe(document.documentElement, {childList: true, subtree: true}));
 window.addEventListener('load', () => {
   patchTheme();
   // matrices have their width once MathJax has typeset them

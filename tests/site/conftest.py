@@ -18,10 +18,10 @@ test` does not collect it. Fixtures (names other tests rely on):
   dark=False)`: `opener` is pytest-playwright's `new_context`, a `browser`
   (close `page.context` after) or a browser context; it opens the page in
   an offline context at that width, light or dark, waits for the load, a
-  redirect and MathJax, and returns the playwright Page, which carries
+  redirect and the maths, and returns the playwright Page, which carries
   `page.problems` (console errors, uncaught exceptions, failed, blocked or
   HTTP-error requests, as they come) and `page.mathjax` ("typeset", "no
-  MathJax", or what went wrong).
+  maths", or what went wrong).
 """
 
 import functools
@@ -61,9 +61,11 @@ CHROMIUM_FLAGS = [
     "--proxy-server=http://127.0.0.1:9",
     "--proxy-bypass-list=127.0.0.1;localhost",
 ]
-# Resolves when MathJax has typeset every formula of the page (those that
-# lazy typesetting leaves until they are scrolled to included), at once on
-# a page without it.
+# Resolves when the page's maths is typeset: by the build (each `.math`
+# holds MathJax's output; _ext/mathjax4.py), or, where MathJax runs in the
+# page (a reader asked for its menu, or switched speech on), when MathJax has
+# typeset every formula, those that lazy typesetting leaves until they are
+# scrolled to included. Then the fonts are loaded.
 MATHJAX_READY_JS = r"""
 async (timeoutMs) => {
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -72,7 +74,13 @@ async (timeoutMs) => {
                       && MathJax.startup.promise;
   for (let t = 0; hasScript && !ready() && t < timeoutMs; t += 50)
     await sleep(50);
-  if (!ready()) return hasScript ? 'MathJax did not start' : 'no MathJax';
+  const maths = [...document.querySelectorAll('.math')];
+  if (!ready()) {
+    await document.fonts.ready;
+    if (!maths.length) return 'no maths';
+    return maths.every((m) => m.querySelector(':scope > mjx-container'))
+      ? 'typeset' : (hasScript ? 'MathJax did not start' : 'untypeset');
+  }
   const late = sleep(timeoutMs).then(() => 'timeout');
   // ui/lazy typesets a formula only when it nears the window: ask for all
   const all = () => {
@@ -81,6 +89,7 @@ async (timeoutMs) => {
   };
   const done = await Promise.race(
     [MathJax.startup.promise.then(all).then(() => 'ok'), late]);
+  await document.fonts.ready;
   return done === 'ok' ? 'typeset' : 'MathJax did not finish typesetting';
 }
 """

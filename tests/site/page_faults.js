@@ -12,23 +12,24 @@ async ({minFigurePx}) => {
   // Matrix outputs: a matrix (TeX with a matrix environment) is reflowed
   // when MathJax broke a line inside it or two cells of a row overlap, or
   // is not a matrix on the page when MathJax could not typeset it.
-  const items = (window.MathJax && MathJax.startup && MathJax.startup.document
-                 && MathJax.startup.document.math) || [];
-  for (const item of items) {
-    if (!/\\begin\{[pbBvV]?matrix\}/.test(item.math)) continue;
-    const root = item.typesetRoot;
-    if (!root || !root.isConnected) continue;
+  // Each formula's block keeps its TeX (data-tex); the copy shown is the
+  // one the reader sees.
+  for (const block of document.querySelectorAll('.math[data-tex]')) {
+    if (!/\\begin\{[pbBvV]?matrix\}/.test(block.dataset.tex)
+        || !visible(block)) continue;  // in a collapsed cell
+    const root = [...block.querySelectorAll(':scope > mjx-container')]
+      .find(visible);
     out.counted.matrices++;
     // not typeset as a table at all (a TeX error), or a line broken in it
-    let bad = !root.querySelector('mjx-mtable')
+    let bad = !root || !root.querySelector('mjx-mtable')
               || root.querySelector('mjx-merror, mjx-linebox, mjx-linestack') !== null;
-    for (const row of root.querySelectorAll('mjx-mtr')) {
+    for (const row of root ? root.querySelectorAll('mjx-mtr') : []) {
       const cells = [...row.children].filter((c) => c.matches('mjx-mtd'))
         .map((c) => c.getBoundingClientRect());
       for (let i = 1; i < cells.length; i++)
         if (cells[i - 1].right > cells[i].left + 0.5) bad = true;
     }
-    if (bad) out.matrices.push(short(item.math));
+    if (bad) out.matrices.push(short(block.dataset.tex));
   }
 
   // Printed tables: two numbers, or a number and a word, with no space

@@ -8,8 +8,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-# The first screen's formulas still untypeset once MathJax has had 20 s for
-# them (ui/lazy typesets what it sees in an idle callback, after startup).
+# The first screen's formulas untypeset (typeset at build time, they are
+# there at once; the 20 s are for MathJax when it runs in the page).
 FIRST_SCREEN_JS = r"""
 async () => {
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -18,7 +18,9 @@ async () => {
     .filter((el) => {
       const r = el.getBoundingClientRect();
       if (!(r.width > 0 && r.bottom > 0 && r.top < innerHeight)) return false;
-      const box = el.querySelector('mjx-container');
+      // a display formula may hold one copy per column width, one shown
+      const box = [...el.querySelectorAll('mjx-container')]
+        .find((b) => b.getBoundingClientRect().width > 0);
       return !box || box.querySelector('mjx-lazy') || raw.test(el.innerText);
     }).map((el) => el.textContent.slice(0, 60));
   for (let t = 0; t < 20000 && untypeset().length; t += 100) await sleep(100);

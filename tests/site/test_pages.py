@@ -3,9 +3,10 @@
 Each page is opened once per width (the `visit` fixture) in the installed
 Chromium with the network off; the probes below read what it shows and the
 tests assert on it:
-  * every formula typeset by MathJax: each `.math` element holds an
-    mjx-container, MathJax reports no merror and no undefined macro, and no
-    raw TeX (`\\frac`, `$$`, ...) is left in the text;
+  * every formula typeset (by the build's MathJax, _ext/mathjax4.py): each
+    `.math` element holds an mjx-container, its hidden MathML no merror and
+    no undefined macro, and no raw TeX (`\\frac`, `$$`, ...) is left in the
+    text;
   * every image loaded (lazy ones made eager first);
   * no console error, uncaught exception, failed, blocked or HTTP-error
     request;
@@ -57,26 +58,18 @@ async (mathjaxState) => {
   out.math = maths.length;
   out.mathjax = mathjaxState === 'typeset';
   out.mathErrors = [];
-  if (mathjaxState !== 'typeset' && mathjaxState !== 'no MathJax')
+  if (mathjaxState !== 'typeset' && mathjaxState !== 'no maths')
     out.mathErrors.push(mathjaxState);
-  if (out.mathjax) {
-    // MathJax's own internal MathML: merror nodes (TeX syntax errors) and
-    // the red mtext that `noundefined` puts in place of an undefined macro.
-    const doc = MathJax.startup.document;
-    for (const item of (doc && doc.math) || []) {
-      if (!item.root || !item.root.walkTree) continue;
-      item.root.walkTree((node) => {
-        const tex = JSON.stringify(item.math.slice(0, 80));
-        if (node.isKind('merror')) out.mathErrors.push('merror in ' + tex);
-        if (node.isKind('mtext')
-            && node.attributes.get('mathcolor') === 'red') {
-          const text = node.childNodes
-            .map((c) => (c.getText ? c.getText() : '')).join('');
-          if (text.startsWith('\\'))
-            out.mathErrors.push('undefined macro ' + text + ' in ' + tex);
-        }
-      });
-    }
+  // In each formula's hidden MathML (the build's or MathJax's): merror (a
+  // TeX error) and the red mtext that MathJax's `noundefined` puts in place
+  // of an undefined macro.
+  for (const m of document.querySelectorAll('mjx-assistive-mml math')) {
+    const tex = JSON.stringify((m.closest('.math')?.dataset.tex
+                                || m.textContent).slice(0, 80));
+    if (m.querySelector('merror')) out.mathErrors.push('merror in ' + tex);
+    for (const t of m.querySelectorAll('mtext[mathcolor="red"]'))
+      if (t.textContent.startsWith('\\'))
+        out.mathErrors.push('undefined macro ' + t.textContent + ' in ' + tex);
   }
   for (const e of document.querySelectorAll('mjx-merror, [data-mjx-error]'))
     out.mathErrors.push('mjx-merror: ' + (e.getAttribute('data-mjx-error')
@@ -154,16 +147,11 @@ LAYOUT_JS = r"""
   const article = document.querySelector('article.bd-article')
                   || document.querySelector('main') || document.body;
   const columnRight = article.getBoundingClientRect().right;
-  // MathJax 3 and 4 both keep each formula's TeX with its container.
-  const tex = new Map();
-  const doc = window.MathJax && MathJax.startup && MathJax.startup.document;
-  for (const item of (doc && doc.math) || [])
-    if (item.typesetRoot) tex.set(item.typesetRoot, item.math);
+  // a formula's TeX: its block keeps it (data-tex)
   const label = (el) => {
-    const c = el.matches('mjx-container') ? el
-                                          : el.querySelector('mjx-container');
     const id = el.id ? '#' + el.id + ' ' : '';
-    return id + short(c && tex.has(c) ? tex.get(c) : el.textContent);
+    const block = el.closest('[data-tex]');
+    return id + short(block ? block.dataset.tex : el.textContent);
   };
   // Right edge of everything `el` draws: boxes and text, scrolled or not;
   // MathJax's hidden copy for screen readers excluded.

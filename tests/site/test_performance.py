@@ -3,8 +3,10 @@
 For every page, at 1280 px and at 390 px with the CPU slowed four times
 (CDP Emulation.setCPUThrottlingRate), in a fresh browser context (first
 load, empty cache), the median of RUNS loads of:
-  * requests and decoded bytes (every response, workers' included), and
-    MathJax's share of the bytes;
+  * requests and decoded bytes (every response, workers' included);
+    MathJax's share of them (its stylesheet and fonts, and its scripts
+    when the page loads them), and how much of the page's HTML is maths
+    that MathJax typeset at build time (_ext/mathjax4.py);
   * DOM-interactive (navigation timing; not DOMContentLoaded, inside which
     MathJax may typeset);
   * "screen": the first frame in which every formula in the window is
@@ -44,11 +46,11 @@ PROBE_JS = r"""
   const raw = /\\\(|\\\[|\$\$|\\begin\{/;
   const ownText = (el) => [...el.childNodes]
     .filter((n) => n.nodeType === 3).map((n) => n.data).join('');
-  probe.typeset = (el) => {
-    const box = el.querySelector('mjx-container');
-    return !!box && !box.querySelector('mjx-lazy')
-      && box.getBoundingClientRect().width > 0 && !raw.test(ownText(el));
-  };
+  // a display formula may hold one copy per column width, one shown
+  probe.typeset = (el) => [...el.querySelectorAll('mjx-container')]
+    .some((box) => !box.querySelector('mjx-lazy')
+                   && box.getBoundingClientRect().width > 0)
+    && !raw.test(ownText(el));
   probe.onScreen = (el) => {
     const r = el.getBoundingClientRect();
     return r.width > 0 && r.bottom > 0 && r.top < innerHeight;
@@ -156,7 +158,7 @@ def load_once(browser, url, config):
         page.wait_for_timeout(250)
     state["requests"] = len(bodies)
     state["bytes"] = sum(length for _, length in bodies)
-    state["mathjax"] = sum(n for u, n in bodies if "/mathjax/" in u.lower())
+    state["mathjax"] = sum(n for u, n in bodies if "/_static/mathjax" in u)
     state["cut"] = state["now"] > limit
     context.close()
     return state
@@ -165,6 +167,13 @@ def load_once(browser, url, config):
 def median_of(runs, key):
     values = [r[key] for r in runs if r[key] is not None]
     return statistics.median(values) if len(values) == len(runs) else None
+
+
+def typeset_bytes(site_dir, page_path):
+    """Bytes of the page's HTML that are MathJax's typeset output."""
+    html = Path(site_dir, page_path).read_bytes()
+    boxes = re.findall(rb"<mjx-container.*?</mjx-container>", html, re.S)
+    return sum(map(len, boxes))
 
 
 def summary(site, page, where, config, runs):
@@ -197,9 +206,10 @@ def table(rows):
 
     lines = [
         "| site | page | where | width | requests | MB | MathJax MB "
+        "| of the HTML, typeset maths MB "
         "| DOM-interactive s | screen typeset s | ratio | quiet s "
         "| typeset when quiet |",
-        "| --- " * 12 + "|",
+        "| --- " * 13 + "|",
     ]
     for r in rows:
         ratio = "–" if r["ratio"] is None else f"{r['ratio']:.2f}"
@@ -207,6 +217,7 @@ def table(rows):
         lines.append(
             f"| {r['site']} | {r['page']} | {r['where']} | {r['config']} "
             f"| {r['requests']:.0f} | {mb(r['bytes'])} | {mb(r['mathjax'])} "
+            f"| {mb(r['typeset_bytes'])} "
             f"| {ms(r['interactive'])} | {ms(r['screen'])} | {ratio} "
             f"| {quiet} | {r['typeset']} |"
         )
@@ -214,6 +225,7 @@ def table(rows):
 
 
 def test_performance(browser, site_url, site_dir, baseline_url, page_path):
+    baseline_dir = os.environ.get("PERF_BASELINE_SITE")
     html = Path(site_dir, page_path).read_text(encoding="utf-8")
     # a redirect (index.html) is measured as the page it leads to
     redirect = re.search(
@@ -237,7 +249,10 @@ def test_performance(browser, site_url, site_dir, baseline_url, page_path):
                 for site, base in sites.items():
                     runs[site].append(load_once(browser, base + rel, config))
             for site in sites:
-                ROWS.append(summary(site, page_path, where, name, runs[site]))
+                row = summary(site, page_path, where, name, runs[site])
+                folder = site_dir if site == "after" else baseline_dir
+                row["typeset_bytes"] = typeset_bytes(folder, page_path)
+                ROWS.append(row)
             for state in runs["after"]:
                 if state["screen"] is None:
                     failures.append(f"{rel} at {name}: screen never typeset")
