@@ -31,6 +31,7 @@ they also keep file:// pages free of errors: browsers refuse MathJax's
 speech worker there.
 """
 
+import hashlib
 import html
 import json
 import re
@@ -161,23 +162,51 @@ ON_DEMAND_JS = r"""
 
 
 def _tex(inner):
-    """The TeX of a `.math` element's text, without its delimiters."""
+    """The TeX of a `.math` element's text, without its delimiters; a line
+    break in it is a space, as in TeX (the editions' catalogues wrap a
+    sentence's formulas differently), where no % comment ends there."""
     text = html.unescape(inner).strip()
+    if "%" not in text:
+        text = re.sub(r"[ \t]*\n\s*", " ", text)
     for opening, closing in DELIMITERS.items():
         if text.startswith(opening) and text.endswith(closing):
             return text[len(opening) : -len(closing)]
     return text  # an environment (\begin{align}...) stands alone
 
 
-def _typeset(items, font_url):
-    if shutil.which("node") is None:
-        raise ExtensionError("the book's maths is typeset by Node.js: no node")
+def _typeset(items, font_url, cache=None):
+    """MathJax's output for each (tex, display) of `items`, and the
+    stylesheet of them all. With a `cache` folder, a job typeset before
+    (the same formulas, settings, typesetter and MathJax: the other
+    edition's, or an earlier build's) is read from there."""
     job = {
         "fontURL": font_url,
         "widths": COLUMN_WIDTHS,
         "scale": MATH_SCALE,
-        "items": items,
+        "items": sorted(items),
     }
+    key = hashlib.sha256(
+        json.dumps(job).encode()
+        + TYPESETTER.read_bytes()
+        + (VENDORED / "SHA256SUMS").read_bytes()
+    ).hexdigest()
+    cached = cache / f"{key}.json" if cache else None
+    if cached and cached.is_file():
+        result = json.loads(cached.read_text(encoding="utf-8"))
+    else:
+        result = _run_typesetter(job)
+        if cached:
+            cache.mkdir(parents=True, exist_ok=True)
+            for old in cache.glob("*.json"):
+                old.unlink()
+            cached.write_text(json.dumps(result), encoding="utf-8")
+    by_item = dict(zip(map(tuple, job["items"]), result["html"], strict=True))
+    return [by_item[tuple(item)] for item in items], result["css"]
+
+
+def _run_typesetter(job):
+    if shutil.which("node") is None:
+        raise ExtensionError("the book's maths is typeset by Node.js: no node")
     done = subprocess.run(
         ["node", str(TYPESETTER), str(VENDORED)],
         input=json.dumps(job),
@@ -251,13 +280,15 @@ def typeset_pages(app, exception):
     if not wanted:
         return
     items = list(wanted)
-    result = _typeset(items, FONT)  # from _static/, as the stylesheet
-    typeset = dict(zip(items, result["html"], strict=True))
+    cache = Path(app.srcdir) / "_build" / ".typeset-maths"
+    # the font's URL from _static/, where the stylesheet is
+    html_of_items, css = _typeset(items, FONT, cache)
+    typeset = dict(zip(items, html_of_items, strict=True))
     for page, text in pages.items():
         page.write_text(
             MATH.sub(lambda m: _block(m, typeset), text), encoding="utf-8"
         )
-    css = result["css"] + "\n" + MATH_CSS + "\n"
+    css += "\n" + MATH_CSS + "\n"
     (outdir / "_static" / STYLESHEET).write_text(css, encoding="utf-8")
 
 

@@ -23,8 +23,8 @@ ITEMS = [
 
 @pytest.fixture(scope="module")
 def typeset():
-    result = mathjax4._typeset(ITEMS, "fonts")
-    return dict(zip(ITEMS, result["html"], strict=True)), result["css"]
+    html, css = mathjax4._typeset(ITEMS, "fonts")
+    return dict(zip(ITEMS, html, strict=True)), css
 
 
 def test_inline_formula_is_chtml_with_hidden_mathml(typeset):

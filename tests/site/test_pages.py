@@ -424,3 +424,33 @@ def test_header_buttons_open_the_sidebars_on_a_phone(
     drawer = page.locator(f"#pst-{toggle}-sidebar-modal")
     assert drawer.evaluate("dialog => dialog.open")
     page.context.close()
+
+
+def test_mathjax_menu_loads_on_a_right_click(browser, site_url, open_page):
+    # the page's maths is typeset at build time; MathJax itself is loaded
+    # when a reader asks for its menu, which opens on that formula
+    page = open_page(browser, site_url, "chapters/04_backprop.html", 1280)
+    assert page.evaluate("() => !window.MathJax.startup")
+    page.locator("div.math mjx-container:visible").first.click(button="right")
+    page.locator(".CtxtMenu_Menu").wait_for(state="visible", timeout=30000)
+    assert page.problems == []
+    page.context.close()
+
+
+def test_speech_switched_on_in_the_menu_is_read(browser, site_url, open_page):
+    # a reader who switched speech on in MathJax's menu (MathJax keeps it in
+    # localStorage): from the next page on, every formula is spoken
+    context = browser.new_context()
+    context.add_init_script(
+        "localStorage.setItem('MathJax-Menu-Settings', '{\"speech\": true}')"
+    )
+    page = open_page(
+        context, site_url, "chapters/01_matrix_calculus.html", 390
+    )
+    assert page.mathjax == "typeset"
+    unspoken = page.evaluate(
+        "() => [...document.querySelectorAll('.math > mjx-container')]"
+        ".filter((box) => !box.dataset.semanticSpeech).length"
+    )
+    assert unspoken == 0 and page.problems == []
+    context.close()
