@@ -8,8 +8,8 @@ drops the script: the theme's style sheet already draws every `fa-*` icon
 class with that font. After the build, this writes _static/icons-solid.woff,
 the solid font cut down to the glyphs the site uses (the icon classes in the
 built pages, those the theme's script adds, and the glyphs the style sheets
-name in a `content` or a variable), and _static/icons.css, which declares
-it under the theme's own font name, so that it replaces the full font (the
+name in a `content` or a variable); icons_static/icons.css declares it
+under the theme's own font name, so that it replaces the full font (the
 last @font-face wins).
 """
 
@@ -33,17 +33,7 @@ ICON_RULE = re.compile(
     r"((?:\.fa-[a-z0-9-]+:before,?)+)\{content:\"" + GLYPH + r"\"\}"
 )
 ANY_CONTENT = re.compile(r"content:\s*\"" + GLYPH + r"\"")
-FONT_FACE = """\
-/* Font Awesome Free 6 solid (https://fontawesome.com, SIL OFL 1.1), cut down
-   by _ext/icons.py to the glyphs this site draws. */
-@font-face {
-  font-family: "Font Awesome 6 Free";
-  font-style: normal;
-  font-weight: 900;
-  font-display: block;
-  src: url(icons-solid.woff) format("woff");
-}
-"""
+STATIC = Path(__file__).parent / "icons_static"  # icons.css
 
 
 def glyphs_used(styles, pages):
@@ -101,21 +91,21 @@ def write_icons(app, exception):
             f"the solid icon font has no glyph for {sorted(map(hex, lacking))}"
         )
     subset.save_font(font, str(static / "icons-solid.woff"), options)
-    (static / "icons.css").write_text(FONT_FACE)
     # the theme copies the script anyway; no page loads it now
     for stale in (static / "scripts").glob("fontawesome.js*"):
         stale.unlink()
 
 
-def add_templates(app, config):
+def add_templates_and_static(app, config):
     config.templates_path = [
         str(Path(__file__).parent / "templates"),
         *config.templates_path,
     ]
+    config.html_static_path.append(str(STATIC))
 
 
 def setup(app):
-    app.connect("config-inited", add_templates)
+    app.connect("config-inited", add_templates_and_static)
     app.add_css_file("icons.css")
     app.connect("build-finished", write_icons)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -4,7 +4,8 @@ sphinx-jupyterbook-latex (loaded by `latex.use_jupyterbook_latex` in
 _config.yml) turns the parts of _toc.yml into LaTeX parts and leaves out the
 code of cells tagged hide-input, as the web page collapses it. This
 extension, run after it, sets what it does not:
-  * the class: _ext/dlmathbook.cls instead of its jupyterBook.cls;
+  * the class: _ext/dlmathbook.cls instead of its jupyterBook.cls, and the
+    preamble's TeX in _ext/dlmathbook.sty (dlmathbook-persian.sty);
   * A4, 11 pt, FreeSerif text (it has the Greek letters, operators and
     Unicode sub- and superscripts that the API page's docstrings use;
     Latin Modern has none of them), Latin Modern maths (unicode-math:
@@ -74,110 +75,19 @@ FONTS = r"""
 \setmonofont{DejaVu Sans Mono}[Scale=MatchLowercase]
 """
 
-# The English edition's few Persian words (the glossary), without bidi:
-# XeTeX's own right-to-left mode (TeX--XeT) and Amiri.
-ENGLISH = r"""
-\TeXXeTstate=1
-\newfontfamily\DlmathPersian{Amiri}[Script=Arabic]
-"""
-
-# Persian text in Amiri (a naskh face, as Persian books are printed), with
-# FreeSerif for English. bidi, which polyglossia's Persian loads, must come
-# after every package it patches (colortbl, hyperref, ...), so Sphinx's
-# early \setmainlanguage is put off to the end of the preamble.
+# bidi, which polyglossia's Persian loads, must come after every package it
+# patches (colortbl, hyperref, ...), so Sphinx's early \setmainlanguage is
+# put off to the end of the preamble (_ext/dlmathbook-persian.sty).
 DEFER_LANGUAGE = r"""\usepackage{polyglossia}
 \let\DlmathSetMainLanguage\setmainlanguage
 \def\setmainlanguage#1{}
 """
-PERSIAN = r"""
-\newfontfamily\persianfont{Amiri}[Script=Arabic]
-\newfontfamily\persianfontsf{Amiri}[Script=Arabic]
-\newfontfamily\persianfonttt{DejaVu Sans Mono}[Scale=MatchLowercase]
-% Western digits, as in the formulas, the outputs and the original.
-\DlmathSetMainLanguage[numerals=western]{persian}
-\setotherlanguage{english}
-\renewcommand{\DlmathHead}[1]{\textpersian{#1}}
-% bidi loses the colour stack of Sphinx's framed boxes: the text after the
-% first box came out in the box's pale colour. Here a box (exercise,
-% definition, theorem) is headed text between two rules, and a solution
-% headed text ended by a box mark, as in the English edition.
-\makeatletter
-\renewenvironment{sphinxadmonition}[2]
-  {\ifdlmath@nextsolution\dlmath@solutiontrue\else\dlmath@solutionfalse\fi
-   \global\dlmath@nextsolutionfalse
-   \par\addvspace{\medskipamount}%
-   \ifdlmath@solution\else\noindent\rule{\linewidth}{0.4pt}\par\nobreak\fi
-   \noindent{\py@HeaderFamily\color{TitleColor}#2}\par\nobreak\smallskip}
-  {\par\nobreak\noindent
-   \ifdlmath@solution\hfill\ensuremath{\square}\else\rule{\linewidth}{0.4pt}\fi
-   \par\addvspace{\medskipamount}}
-% For the same reason a code cell is unframed: its grey box, split across
-% pages, left the rest of the book grey.
-\long\def\spx@verb@fcolorbox#1#2#3{%
-  \setbox\z@\hbox{#3}%
-  \edef\spx@verb@fcolorbox@width@sp{\number\wd\z@ sp}%
-  \vbox{#1\box\z@\nointerlineskip#2}}
-\makeatother
-"""
-
-# After sphinx-jupyterbook-latex's preamble, which loads unicode-math, and
-# after sphinx.sty. Running heads as in a printed book: page number outside,
-# the chapter on a left page, the section on a right page; no footer.
+# After sphinx.sty and sphinx-jupyterbook-latex's preamble: running heads,
+# numbering, solutions (_ext/dlmathbook.sty) and, for the Persian edition,
+# right to left (_ext/dlmathbook-persian.sty).
 PREAMBLE = r"""
-\setmathfont{{Latin Modern Math}}
 \hypersetup{{pdflang={0}}}
-\makeatletter
-% (the Persian edition sets the heads in Persian: a page may end inside an
-% English phrase, whose language the output routine would otherwise keep)
-\providecommand{{\DlmathHead}}[1]{{#1}}
-\fancypagestyle{{normal}}{{%
-  \fancyhf{{}}%
-  \fancyhead[LE]{{\DlmathHead{{\py@HeaderFamily\thepage\hfill\nouppercase{{\leftmark}}}}}}%
-  \fancyhead[RO]{{\DlmathHead{{\py@HeaderFamily\nouppercase{{\rightmark}}\hfill\thepage}}}}%
-  \renewcommand{{\headrulewidth}}{{0.4pt}}%
-  \renewcommand{{\footrulewidth}}{{0pt}}}}
-% A right page before the chapter's first section (or in a chapter without
-% sections) heads with the chapter: LaTeX leaves it empty.
-\renewcommand{{\chaptermark}}[1]{{%
-  \markboth{{\@chapapp\ \thechapter.\ #1}}{{\@chapapp\ \thechapter.\ #1}}}}
-% Equations, figures and tables numbered by the chapter's own number (5.2,
-% A), not by Sphinx's \arabic{{chapter}} (6, 1).
-\AtBeginDocument{{%
-  \def\theequation{{\ifnum\c@chapter>\z@\thechapter.\fi\arabic{{equation}}}}%
-  \def\thefigure{{\ifnum\c@chapter>\z@\thechapter.\fi\arabic{{figure}}}}%
-  \def\thetable{{\ifnum\c@chapter>\z@\thechapter.\fi\arabic{{table}}}}}}
-\makeatother
-"""
-
-# A solution (sphinx-exercise) runs for pages. In Sphinx's framed box its
-# code cells are boxes inside a box, which cannot break: whole solutions
-# moved to the next page and left half-empty pages. As in a printed book, a
-# solution is a heading and text, ended by a box mark; exercises, theorems
-# and definitions, a few lines each, keep their frame.
-SOLUTIONS = r"""
-\makeatletter
-\newif\ifdlmath@solution
-\newif\ifdlmath@nextsolution
-% ProblemNumbers marks each solution before it starts, so a solution is
-% known whatever the language of its title.
-\def\DlmathSolutionNext{\global\dlmath@nextsolutiontrue}
-\renewenvironment{sphinxnote}[1]
-  {\ifdlmath@nextsolution\dlmath@solutiontrue\else\dlmath@solutionfalse\fi
-   \global\dlmath@nextsolutionfalse
-   \ifdlmath@solution
-     \par\addvspace{\medskipamount}%
-     \noindent{\py@HeaderFamily\color{TitleColor}#1}\par\nobreak\smallskip
-   \else
-     \def\spx@noticetype{note}%
-     \begin{sphinxheavybox}\sphinxstylenotetitle{#1}%
-   \fi}
-  {\ifdlmath@solution
-     \par\nobreak\noindent\hfill\ensuremath{\square}\par
-     \addvspace{\medskipamount}%
-   \else
-     \end{sphinxheavybox}%
-   \fi}
-\makeatother
+\usepackage{1}{{dlmathbook}}
 """
 
 
@@ -351,6 +261,8 @@ def configure(app, config):
     config.latex_additional_files = [
         *config.latex_additional_files,
         "_ext/dlmathbook.cls",
+        "_ext/dlmathbook.sty",
+        "_ext/dlmathbook-persian.sty",
     ]
     elements = config.latex_elements
     if config.language == "fa":
@@ -366,9 +278,10 @@ def configure(app, config):
         # spells the counter ("Chapter Six" for 5.2).
         fncychap="",
         preamble=elements.get("preamble", "")
-        + PREAMBLE.format(PDF_LANGUAGE[config.language])
-        + SOLUTIONS
-        + (PERSIAN if config.language == "fa" else ENGLISH),
+        + PREAMBLE.format(
+            PDF_LANGUAGE[config.language],
+            "[persian]" if config.language == "fa" else "",
+        ),
         makeindex="",  # no index: the book has no index entries
         printindex="",
     )

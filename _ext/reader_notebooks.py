@@ -30,8 +30,8 @@ import re
 import shutil
 import subprocess
 import sys
-import tomllib
 import zipfile
+from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -69,21 +69,17 @@ DISPLAY_MATH = re.compile(r"\$\$(.*?)\$\$(?:[ \t]*\(([\w.:-]+)\))?", re.S)
 TARGET = re.compile(r"^\([\w.:-]+\)=[ \t]*\n", re.M)
 
 
-def version() -> str:
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    return pyproject["project"]["version"]
-
-
 def _config_inited(app, config):
     url = os.environ.get("BOOK_URL") or config.html_baseurl or ""
     config.html_baseurl = url if url.endswith("/") or not url else url + "/"
 
 
 def _page_context(app, pagename, templatename, context, doctree):
-    # the version on every page, with the download that carries it
+    # the version on every page (the installed dlmath's, pyproject.toml's, as
+    # on the API page), with the download that carries it
     archive = context["pathto"](ARCHIVE, 1)
     context["theme_extra_footer"] = (
-        f'dlmath {version()} · <a href="{archive}">{ARCHIVE}</a>: '
+        f'dlmath {version("dlmath")} · <a href="{archive}">{ARCHIVE}</a>: '
         "every chapter as a notebook, with the package"
     )
     # The PDF is printed from the built site (make pdf), so a plain `make
@@ -127,7 +123,7 @@ def build_wheel(outdir: Path) -> Path:
     )
     shutil.rmtree(ROOT / "build", ignore_errors=True)
     (outdir / ".gitignore").unlink(missing_ok=True)  # uv's, not the site's
-    (wheel,) = outdir.glob(f"dlmath-{version()}-*.whl")
+    (wheel,) = outdir.glob(f"dlmath-{version('dlmath')}-*.whl")
     return wheel
 
 
@@ -144,12 +140,10 @@ def reader_lock(lock_text: str, roots=READER_PACKAGES) -> str:
         entries[name] = pin
         via = re.findall(r"#\s+(?:via\s+)?([a-z0-9._-]+)\s*$", block, re.M)
         parents[name] = {v for v in via if v != "via"}
-    needed = set(roots)
-    while True:
-        more = {n for n, ps in parents.items() if ps & needed} - needed
-        if not more:
-            break
+    needed, more = set(), set(roots)
+    while more:  # what the needed ones need, until nothing is new
         needed |= more
+        more = {n for n, ps in parents.items() if ps & needed} - needed
     return "\n".join(entries[n] for n in sorted(needed)) + "\n"
 
 

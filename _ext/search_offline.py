@@ -5,10 +5,10 @@ fetches with fetch(); browsers refuse fetch() on file:// URLs, so a book
 opened from the file system (as `make book` tells the reader to do) showed
 "Failed to fetch" page errors and no snippets. After the build this writes
 _static/search-texts.js, the text of every page's main column (its section
-ids kept, for snippets of a section), and the search page gets a few lines
-that, on file:// only, load it with a <script> tag (which file:// allows)
-and answer the search's fetch() of a page from it. Over HTTP nothing
-changes and the file is never loaded.
+ids kept, for snippets of a section), and the search page gets
+search_offline_static/search_offline.js, which on file:// only loads it
+with a <script> tag (which file:// allows) and answers the search's fetch()
+of a page from it. Over HTTP nothing changes and the file is never loaded.
 """
 
 import json
@@ -16,33 +16,10 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-TEXTS = "_static/search-texts.js"
+STATIC = Path(__file__).parent / "search_offline_static"
+TEXTS = "_static/search-texts.js"  # search_offline.js loads it by this name
 BLOCKS = {"p", "div", "li", "tr", "br", "pre", "dt", "dd", "table"}
 BLOCKS |= {"h1", "h2", "h3", "h4", "h5", "h6", "section"}
-
-FETCH_FROM_TEXTS_JS = """
-(() => {
-  if (location.protocol !== 'file:') return;
-  const root = new URL('%(root)s', location.href);
-  const texts = new Promise((resolve) => {
-    const script = document.createElement('script');
-    script.src = new URL('%(texts)s', root).href;
-    script.onload = () => resolve(window.BOOK_PAGE_TEXTS || {});
-    script.onerror = () => resolve({});
-    document.head.appendChild(script);
-  });
-  const fetchOverNetwork = window.fetch;
-  window.fetch = async (resource, options) => {
-    const url = new URL(String(resource), location.href);
-    const page = url.pathname.slice(root.pathname.length);
-    const known = await texts;
-    if (url.protocol === 'file:' && page in known)
-      return new Response(known[page],
-                          {headers: {'Content-Type': 'text/html'}});
-    return fetchOverNetwork(resource, options);
-  };
-})();
-"""
 
 
 def page_text(source):
@@ -78,15 +55,17 @@ def write_texts(app, exception):
     )
 
 
+def add_static(app):
+    app.config.html_static_path.append(str(STATIC))
+
+
 def add_fetch_shim(app, pagename, templatename, context, doctree):
-    if pagename == "search":
-        # the site's root, relative to the search page (./ in html builds)
-        root = context["pathto"]("index").rsplit("index", 1)[0] or "./"
-        body = FETCH_FROM_TEXTS_JS % {"root": root, "texts": TEXTS}
-        app.builder.add_js_file("", body=body)
+    if pagename == "search":  # added to this page only
+        app.builder.add_js_file("search_offline.js")
 
 
 def setup(app):
+    app.connect("builder-inited", add_static)
     app.connect("html-page-context", add_fetch_shim)
     app.connect("build-finished", write_texts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

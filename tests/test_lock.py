@@ -9,14 +9,13 @@ supported platform and Python.
 import re
 from pathlib import Path
 
+# PEP 503 names: `Jinja2`, `jinja2` and `jinja_2` are one package (packaging
+# comes with pytest).
+from packaging.utils import canonicalize_name as canonical
+
 ROOT = Path(__file__).resolve().parents[1]
 # name[extras]==version, then an optional environment marker.
 PIN = re.compile(r"([A-Za-z0-9][\w.-]*)(?:\[[^\]]*\])?==([^\s;\\]+)")
-
-
-def canonical(name):
-    """PEP 503 name: `Jinja2`, `jinja2` and `jinja_2` are one package."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def direct_lines():

@@ -10,11 +10,12 @@ font is text with a Unicode map (no Type 3 glyphs) and chapter 4's maths
 reads as 𝛿 and 𝜕 (which fold to δ and ∂); no raw TeX; every figure is in
 the PDF, none raster that the site shows as vector; the code of cells
 tagged hide-input (collapsed on the web) is left out, every other cell's in.
-The Persian edition's PDF (fa/) is the Persian site's copy and not older
-than it, in Persian (its language, its text), with every page of the book
-in its outline under its Persian title, and its fonts text too.
+The Persian edition's PDF (fa/) is, as the English one, the site's copy and
+not older than it, with its language and text fonts; it is in Persian (its
+text), with every page of the book in its outline under its Persian title.
 """
 
+import functools
 import json
 import re
 import string
@@ -22,9 +23,9 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
+from sphinx_external_toc.parsing import parse_toc_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 TOC = ROOT / "_toc.yml"
@@ -46,19 +47,17 @@ def squash(text):
 
 
 def toc_pages():
-    """Docnames of the table of contents in reading order."""
-    toc = yaml.safe_load(TOC.read_text(encoding="utf-8"))
-    docs = [toc["root"]]
+    """Docnames of the table of contents in reading order, as jupyter-book's
+    sphinx-external-toc reads _toc.yml."""
+    site_map = parse_toc_yaml(TOC)
 
-    def walk(entries):
-        for entry in entries or []:
-            docs.append(entry["file"])
-            walk(entry.get("sections"))
+    def walk(doc):
+        yield doc
+        for tree in site_map[doc].subtrees:
+            for child in tree.files():
+                yield from walk(child)
 
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return [re.sub(r"\.(md|ipynb)$", "", doc) for doc in docs]
+    return list(walk(site_map.root.docname))
 
 
 def expected_numbers(docnames):
@@ -76,11 +75,47 @@ def expected_numbers(docnames):
     return numbers
 
 
+def edition(language, pdf_path, site_dir):
+    """An edition's PDF and site: the English, or the Persian under fa/."""
+    folder = "" if language == "en" else language
+    return pdf_path.parent / folder / pdf_path.name, site_dir / folder
+
+
+@functools.cache
+def read_pdf(path):
+    if not path.is_file():
+        pytest.fail(f"no PDF at {path}: run `make pdf` after `make book`")
+    return PdfReader(path)
+
+
+def article(page):
+    """A built page's <article>, its title (h1) without its link mark."""
+    html = page.read_text(encoding="utf-8")
+    found = BeautifulSoup(html, "html.parser").find("article")
+    for anchor in found.h1.select("a.headerlink"):
+        anchor.decompose()
+    return found
+
+
+def outline(reader):
+    """{squashed title: page index} of every entry of the PDF's outline."""
+    entries = {}
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                page = reader.get_destination_page_number(item)
+                entries.setdefault(squash(item.title), page)
+
+    walk(reader.outline)
+    return entries
+
+
 @pytest.fixture(scope="module")
 def reader(pdf_path):
-    if not pdf_path.is_file():
-        pytest.fail(f"no PDF at {pdf_path}: run `make pdf` after `make book`")
-    return PdfReader(pdf_path)
+    return read_pdf(pdf_path)
 
 
 @pytest.fixture(scope="module")
@@ -93,14 +128,10 @@ def site_pages(site_dir):
     """Per page of the TOC: docname, title, <img> sources, code text."""
     found = []
     for doc in toc_pages():
-        html = (site_dir / f"{doc}.html").read_text(encoding="utf-8")
-        article = BeautifulSoup(html, "html.parser").find("article")
-        title = article.find("h1")
-        for anchor in title.select("a.headerlink"):
-            anchor.decompose()
-        images = [img["src"] for img in article.find_all("img")]
-        code = "".join(pre.get_text() for pre in article.find_all("pre"))
-        found.append((doc, title.get_text().strip(), images, code))
+        page = article(site_dir / f"{doc}.html")
+        images = [img["src"] for img in page.find_all("img")]
+        code = "".join(pre.get_text() for pre in page.find_all("pre"))
+        found.append((doc, page.h1.get_text().strip(), images, code))
     return found
 
 
@@ -140,21 +171,34 @@ def chapters(site_pages, contents, texts):
     ]
 
 
-def test_site_serves_this_pdf(pdf_path, site_dir, reader):
-    copy = site_dir / pdf_path.name
-    assert copy.is_file()
-    assert copy.read_bytes() == pdf_path.read_bytes()
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_site_serves_this_pdf_and_it_is_newer(language, pdf_path, site_dir):
+    pdf, site = edition(language, pdf_path, site_dir)
+    read_pdf(pdf)  # none: fails, naming `make pdf`
+    assert (site / pdf.name).read_bytes() == pdf.read_bytes()
+    newest = max(page.stat().st_mtime for page in site.rglob("*.html"))
+    assert pdf.stat().st_mtime >= newest, "run `make pdf` again"
 
 
-def test_pdf_is_newer_than_the_site(pdf_path, site_dir, site_pages):
-    newest = max(
-        (site_dir / f"{doc}.html").stat().st_mtime for doc, *_ in site_pages
-    )
-    assert pdf_path.stat().st_mtime >= newest, "run `make pdf` again"
-
-
-def test_pdf_has_a_language(reader):
-    assert str(reader.trailer["/Root"].get("/Lang", "")).startswith("en")
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_pdf_has_its_language_and_text_fonts(language, pdf_path, site_dir):
+    reader = read_pdf(edition(language, pdf_path, site_dir)[0])
+    lang = str(reader.trailer["/Root"].get("/Lang", ""))
+    assert lang.partition("-")[0] == language
+    # every font is text with a Unicode map
+    fonts = {}
+    for page in reader.pages:
+        for ref in (page["/Resources"].get("/Font") or {}).values():
+            fonts[ref.idnum] = ref.get_object()
+    type3 = [
+        f.get("/Name") for f in fonts.values() if f["/Subtype"] == "/Type3"
+    ]
+    unmapped = [
+        f.get("/BaseFont") for f in fonts.values() if "/ToUnicode" not in f
+    ]
+    assert fonts
+    assert type3 == []
+    assert unmapped == []
 
 
 def test_contents_number_every_chapter_and_give_its_page(chapters, texts):
@@ -200,17 +244,7 @@ def test_sections_and_equations_are_numbered_within_their_chapter(
 
 
 def test_outline_goes_where_the_contents_do(reader, chapters):
-    entries = {}
-
-    def walk(items):
-        for item in items:
-            if isinstance(item, list):
-                walk(item)
-            else:
-                page = reader.get_destination_page_number(item)
-                entries.setdefault(squash(item.title), page)
-
-    walk(reader.outline)
+    entries = outline(reader)
     for _, _, title, start, _ in chapters:
         assert entries.get(squash(title)) == start, f"outline: {title}"
 
@@ -243,27 +277,6 @@ def test_every_body_page_has_a_running_head(reader, texts, chapters, contents):
             if not ok:
                 headless.append((index + 1, head))
     assert headless == []
-
-
-def test_every_font_is_text_with_a_unicode_map(reader):
-    assert_fonts_are_text(reader)
-
-
-def assert_fonts_are_text(reader):
-    fonts = {}
-    for page in reader.pages:
-        for ref in (page["/Resources"].get("/Font") or {}).values():
-            font = ref.get_object()
-            fonts[ref.idnum] = font
-    type3 = [
-        f.get("/Name") for f in fonts.values() if f["/Subtype"] == "/Type3"
-    ]
-    unmapped = [
-        f.get("/BaseFont") for f in fonts.values() if "/ToUnicode" not in f
-    ]
-    assert fonts
-    assert type3 == []
-    assert unmapped == []
 
 
 def test_chapter_4_maths_is_text(texts, chapters):
@@ -346,15 +359,6 @@ def test_collapsed_cells_are_left_out_and_the_rest_are_in(texts):
     assert lost == []
 
 
-@pytest.fixture(scope="module")
-def persian(pdf_path, site_dir):
-    """The Persian PDF, its reader and the Persian site (fa/)."""
-    pdf, site = pdf_path.parent / "fa" / pdf_path.name, site_dir / "fa"
-    if not pdf.is_file():
-        pytest.fail(f"no PDF at {pdf}: run `make pdf` after `make book`")
-    return pdf, PdfReader(pdf), site
-
-
 def letters(reader):
     """(Persian, Latin) letters of the PDF's text."""
     text = "".join(page.extract_text() for page in reader.pages)
@@ -362,40 +366,24 @@ def letters(reader):
     return persian, sum(c.isascii() and c.isalpha() for c in text)
 
 
-def test_persian_pdf_is_the_persian_sites_and_in_persian(persian, reader):
-    pdf, persian_reader, site = persian
-    assert (site / pdf.name).read_bytes() == pdf.read_bytes()
-    newest = max(page.stat().st_mtime for page in site.glob("**/*.html"))
-    assert pdf.stat().st_mtime >= newest, "run `make pdf` again"
-    assert persian_reader.trailer["/Root"].get("/Lang") == "fa"
+def test_persian_pdf_is_in_persian(pdf_path, site_dir, reader):
     # The prose leaves English for Persian; code, outputs and docstrings
     # stay (in the build of 2026-12-05: 177k Latin letters in English;
     # 93k Latin and 81k Persian in Persian).
     _, latin_en = letters(reader)
-    farsi, latin = letters(persian_reader)
+    farsi, latin = letters(read_pdf(edition("fa", pdf_path, site_dir)[0]))
     assert latin <= 0.6 * latin_en, f"{latin} of {latin_en} still Latin"
     assert farsi >= 0.5 * (latin_en - latin), f"{farsi} Persian letters"
-    assert_fonts_are_text(persian_reader)
 
 
-def test_persian_outline_has_every_page_under_its_persian_title(persian):
-    _, reader, site = persian
-    titles = set()
-
-    def walk(items):
-        for item in items:
-            if isinstance(item, list):
-                walk(item)
-            else:
-                titles.add(squash(item.title))
-
-    walk(reader.outline)
+def test_persian_outline_has_every_page_under_its_persian_title(
+    pdf_path, site_dir
+):
+    pdf, site = edition("fa", pdf_path, site_dir)
+    titles = outline(read_pdf(pdf))
     missing = []
     for doc in toc_pages()[1:]:  # the root page is the Introduction
-        html = (site / f"{doc}.html").read_text(encoding="utf-8")
-        h1 = BeautifulSoup(html, "html.parser").find("article").find("h1")
-        for anchor in h1.select("a.headerlink"):
-            anchor.decompose()
-        if squash(h1.get_text()) not in titles:
-            missing.append(h1.get_text().strip())
+        title = article(site / f"{doc}.html").h1.get_text().strip()
+        if squash(title) not in titles:
+            missing.append(title)
     assert missing == []
