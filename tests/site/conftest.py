@@ -69,7 +69,8 @@ CHROMIUM_FLAGS = [
 MATHJAX_READY_JS = r"""
 async (timeoutMs) => {
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-  const hasScript = !!document.querySelector('script[src*="mathjax" i]');
+  // MathJax's own script, put in the page when it is to run there
+  const hasScript = !!document.querySelector('script[src*="mathjax/startup"]');
   const ready = () => window.MathJax && MathJax.startup
                       && MathJax.startup.promise;
   for (let t = 0; hasScript && !ready() && t < timeoutMs; t += 50)
