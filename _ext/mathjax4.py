@@ -127,7 +127,8 @@ def _typeset(items, font_url, cache=None):
         "fontURL": font_url,
         "widths": COLUMN_WIDTHS,
         "scale": MATH_SCALE,
-        "items": sorted(items),
+        # a matrix is typeset whole, never line-broken (book_page.js says why)
+        "items": [[t, d, bool(MATRIX.search(t))] for t, d in sorted(items)],
     }
     key = hashlib.sha256(
         json.dumps(job).encode()
@@ -144,7 +145,8 @@ def _typeset(items, font_url, cache=None):
             for old in cache.glob("*.json"):
                 old.unlink()
             cached.write_text(json.dumps(result), encoding="utf-8")
-    by_item = dict(zip(map(tuple, job["items"]), result["html"], strict=True))
+    keys = (tuple(item[:2]) for item in job["items"])
+    by_item = dict(zip(keys, result["html"], strict=True))
     return [by_item[tuple(item)] for item in items], result["css"]
 
 

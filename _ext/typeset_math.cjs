@@ -1,17 +1,17 @@
 // Typesets the book's TeX once, at build time, with the vendored MathJax 4
 // in node (run by _ext/mathjax4.py: node typeset_math.cjs VENDOR_DIR).
-// Reads {fontURL, widths, scale, items: [[tex, display], ...]} as JSON on
-// stdin (scale: the size of maths against the text's, as on the page);
+// Reads {fontURL, widths, scale, items: [[tex, display, whole], ...]} as
+// JSON on stdin (scale: the size of maths against the text's, as on the
+// page);
 // writes {html: [...], css, errors} on stdout, where css is the stylesheet
 // of every formula typeset. MathJax breaks a display formula's lines for
 // one column width: each one is typeset at every width of `widths` (widest
 // first), and a narrower copy is kept only where its lines differ, as
-// [html, narrowest width it is right for]. A matrix is typeset whole,
-// never line-broken (book_page.js says why).
+// [html, narrowest width it is right for]. A formula marked `whole` (a
+// matrix, which _ext/mathjax4.py recognises) is never line-broken.
 const path = require('path');
 const root = path.resolve(process.argv[2]);
 const MathJax = require(path.join(root, 'node', 'node-main.cjs'));
-const matrix = /\\begin\{(?:[pbBvV]?|small)matrix\}/;
 const EM = 16;  // the book's body text is 16 px
 // the width that MathJax's own padding (2 px each side) takes
 const PADDING = 4;
@@ -50,9 +50,9 @@ async function main(job) {
     return adaptor.outerHTML(node).replace(/ data-latex="[^"]*"/g, '');
   };
   const html = [];
-  for (const [tex, display] of job.items) {
+  for (const [tex, display, whole] of job.items) {
     try {
-      const widths = matrix.test(tex) ? [1e6] : job.widths;
+      const widths = whole ? [1e6] : job.widths;
       if (!display) {
         html.push(await typeset(tex, false, widths[0]));
         continue;
