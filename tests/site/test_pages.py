@@ -455,3 +455,21 @@ def test_speech_switched_on_in_the_menu_is_read(browser, site_url, open_page):
     assert unspoken == 0
     assert page.problems == []
     context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_first_visit_is_drawn_in_the_system_colours(browser, site_url, scheme):
+    # nothing stored yet: the theme follows the system's colour scheme from
+    # the first frame drawn, not from when its deferred script runs
+    # (_ext/templates/static/webpack-macros.html)
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.add_init_script(
+        "requestAnimationFrame(function frame() {"
+        "  if (!document.body) return requestAnimationFrame(frame);"
+        "  window.firstFrameTheme = document.documentElement.dataset.theme;"
+        "})"
+    )
+    page.goto(site_url + "chapters/04_backprop.html", wait_until="load")
+    assert page.evaluate("() => window.firstFrameTheme") == scheme
+    context.close()
