@@ -6,8 +6,10 @@ At the end of the HTML build, every formula of every page (Sphinx's
 MathJax 4 in node (typeset_math.cjs, vendor/mathjax/node) into the same
 CHTML that MathJax writes in a browser, with its hidden MathML copy, which
 screen readers read. The stylesheet of all of them is `_static/mathjax.css`;
-its font is the vendored New Computer Modern, served by the site. A TeX
-error or an unknown macro fails the build.
+its font is the vendored New Computer Modern, served by the site. Each page
+preloads the font files its maths draws with (_fonts_of_page), so that
+they arrive with the page rather than after its first layout. A TeX error
+or an unknown macro fails the build.
 
 MathJax breaks a display formula into lines for one column width, and the
 column is 736 px wide on a laptop and 291 px inside a box on a phone: a
@@ -96,13 +98,41 @@ MATH_CSS = "\n".join(
     ]
 )
 
-# The font's main face, fetched while the page is parsed; not from file://,
-# where browsers refuse a font's preload (CORS) with an error.
+# The font files a page draws its maths with (filled in at FONTS_MARK once
+# the page's maths is typeset), fetched while the page is parsed rather than
+# when its first layout finds them; not from file://, where browsers refuse
+# a font's preload (CORS) with an error.
 PRELOAD_JS = """
 if (location.protocol !== 'file:')
-  document.head.append(Object.assign(document.createElement('link'), {
-    rel: 'preload', as: 'font', crossOrigin: '', href: FONT}));
+  for (const name of [/* the page's fonts */])
+    document.head.append(Object.assign(document.createElement('link'), {
+      rel: 'preload', as: 'font', type: 'font/woff2', crossOrigin: '',
+      href: FOLDER + name}));
 """
+FONTS_MARK = "[/* the page's fonts */]"
+# In MathJax's stylesheet: a face's file, and the face a class draws with.
+FONT_FILE = re.compile(
+    r'font-family: (MJX-[\w-]+);\s*src: url\("[^"]*/([\w-]+\.woff2)"\)'
+)
+CLASS_FONT = re.compile(
+    r"^\.([\w-]+) \{\s*font-family: MJX-NCM-ZERO, (MJX-[\w-]+);", re.M
+)
+CLASSES = re.compile(r'<mjx-[^>]* class="([^"]*)"')
+
+
+def _fonts_of_page(text, css):
+    """The font files `text` (a page, its maths typeset) draws with, as
+    `css` (MathJax's stylesheet) assigns them: the zero-width face always,
+    the line-break face where a formula breaks, a class's face where the
+    class is used."""
+    files = dict(FONT_FILE.findall(css))
+    faces = {"MJX-NCM-ZERO"}
+    if "<mjx-break" in text:
+        faces.add("MJX-BRK")
+    of_class = dict(CLASS_FONT.findall(css))
+    for classes in set(CLASSES.findall(text)):
+        faces.update(of_class[c] for c in classes.split() if c in of_class)
+    return sorted(files[face] for face in faces)
 
 
 def _tex(inner):
@@ -231,9 +261,9 @@ def typeset_pages(app, exception):
     html_of_items, css = _typeset(items, FONT, cache)
     typeset = dict(zip(items, html_of_items, strict=True))
     for page, text in pages.items():
-        page.write_text(
-            MATH.sub(lambda m: _block(m, typeset), text), encoding="utf-8"
-        )
+        text = MATH.sub(lambda m: _block(m, typeset), text)
+        fonts = json.dumps(_fonts_of_page(text, css))
+        page.write_text(text.replace(FONTS_MARK, fonts), encoding="utf-8")
     css += "\n" + MATH_CSS + "\n"
     (outdir / "_static" / STYLESHEET).write_text(css, encoding="utf-8")
 
@@ -269,9 +299,9 @@ def load_on_demand(app, pagename, templatename, context, doctree):
     for script in entry:
         scripts.remove(script)
     app.builder.add_js_file("mathjax_on_demand.js", defer="defer")
-    font = context["pathto"](f"_static/{FONT}/mjx-ncm-n.woff2", 1)
+    folder = context["pathto"](f"_static/{FONT}/", 1)
     app.builder.add_js_file(
-        "", body=PRELOAD_JS.replace("FONT", json.dumps(font))
+        "", body=PRELOAD_JS.replace("FOLDER", json.dumps(folder))
     )
 
 

@@ -74,3 +74,18 @@ def test_tex_error_fails_the_build(tex, message):
     with pytest.raises(ExtensionError, match="TeX errors") as error:
         mathjax4._typeset([(tex, False)], "fonts")
     assert message in str(error.value)
+
+
+def test_a_page_preloads_the_fonts_its_maths_draws_with():
+    long_inline = f"f(x) = {LONG}"
+    items = [("x^2", False), (long_inline, False), (r"\sum_i x_i", True)]
+    html, css = mathjax4._typeset(items, "fonts")
+    short, long_line, ((big_operator, _),) = html
+    assert mathjax4._fonts_of_page(short, css) == [
+        "mjx-ncm-n.woff2",
+        "mjx-ncm-zero.woff2",
+    ]
+    # inline maths that may break across lines: the line-break face too
+    assert "mjx-ncm-brk.woff2" in mathjax4._fonts_of_page(long_line, css)
+    # a big operator draws with a face of its own
+    assert "mjx-ncm-lo.woff2" in mathjax4._fonts_of_page(big_operator, css)

@@ -7,6 +7,7 @@ tests assert on it:
     `.math` element holds an mjx-container, its hidden MathML no merror and
     no undefined macro, and no raw TeX (`\\frac`, `$$`, ...) is left in the
     text;
+  * every font of MathJax's that the page draws with preloaded by it;
   * every image loaded (lazy ones made eager first);
   * no console error, uncaught exception, failed, blocked or HTTP-error
     request;
@@ -115,6 +116,11 @@ async (mathjaxState) => {
     return !src || !src.closest('details:not([open])');
   }).map((c) => short(c.textContent, 60));
   await document.fonts.ready;
+  // MathJax's fonts, each fetched by the preload the build wrote into the
+  // page for it, not found by the first layout that needs it
+  out.fontsFoundLate = performance.getEntriesByType('resource')
+    .filter((e) => e.initiatorType === 'css' && /\/mjx-[^/]*$/.test(e.name))
+    .map((e) => e.name.split('/').pop());
   return out;
 }
 """
@@ -326,6 +332,11 @@ def test_formulas_are_typeset(visit, page_path, width):
         "raw TeX in the text": [],
         "MathJax typeset": True,
     }
+
+
+def test_maths_fonts_are_preloaded(visit, page_path, width):
+    # a face found by the page's first layout arrives after its text
+    assert visit(page_path, width)["fontsFoundLate"] == []
 
 
 def test_images_load(visit, page_path, width):
