@@ -96,12 +96,11 @@ window.addEventListener('DOMContentLoaded', () => {
       });
   }
 });
-// again at load: the theme's icon script replaces <i> icons by <svg> ones
-// after the document is parsed, and the figures have their size then
+// once parsed, again at load (the figures have their size then)
 window.addEventListener('DOMContentLoaded', patchTheme);
 // and whenever the page changes once parsed (not while the parser adds
-// it: each patch measures the page, a whole layout on a long chapter): the
-// icon script swaps its icons in a later frame on pages without maths too
+// it: each patch measures the page, a whole layout on a long chapter), as
+// when MathJax, loaded for its menu, typesets the page again
 let patchQueued = false;
 window.addEventListener('DOMContentLoaded', () => new MutationObserver(() => {
   if (patchQueued) return;
