@@ -176,7 +176,10 @@ SITE_PDF := _build/pdf/dlmath-book.pdf
 check-site: $(STAMP)
 	$(BIN)/python -m pytest tests/site --site $(SITE) --pdf $(SITE_PDF) \
 	  $(SITE) --check-links --check-anchors --links-ext html \
-	  --check-links-ignore '^https?://' -n 2 --dist loadgroup
+	  --check-links-ignore '^https?://' -n 2 --dist loadgroup \
+	  --ignore tests/site/test_performance.py
+	# alone: a page timed beside the other worker's browser measured both
+	$(BIN)/python -m pytest tests/site/test_performance.py --site $(SITE)
 
 # The suite against an imports-only floor, in BENCH_PAIRS alternating pairs
 # under the same NBVAL flags (passed in, so there is one copy of them).
