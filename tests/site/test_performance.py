@@ -48,8 +48,9 @@ import pytest
 RUNS = int(os.environ.get("PERF_RUNS", "3"))
 CONFIGS = {"1280": (1280, 900, 1), "390 x4": (390, 844, 4)}
 # No long task for this long (times the CPU slow-down) ends a load. Half a
-# second: the site's pages run no script after their load event, and the
-# benchmark runs alone, each of its ~290 loads waiting this long.
+# second: the site's scripts are done a frame after the load event (the
+# last, book_page.js), and each of the benchmark's ~290 loads waits this
+# long.
 QUIET_MS = 500
 LIMIT_MS = 45000  # a load is cut off here (times 1, or 2 when slowed)
 
